@@ -9,7 +9,17 @@ const COMPACT = /^(\d{4})(\d{2})(\d{2})$/;
  * compact YYYYMMDD, and epoch seconds or milliseconds as numbers. Anything else is rejected rather
  * than guessed (no "03/04/2020": day-first or month-first cannot be told apart).
  */
+/** Years 0001..9999: what ISO-8601 strings, JavaScript dates and both databases all hold. */
+export const MIN_TIME = -62135596800000;
+export const MAX_TIME = 253402300799999;
+
 export function parseDate(input: unknown): Normalized<number> {
+  const r = parseAnyDate(input);
+  if (r.ok && (r.value < MIN_TIME || r.value > MAX_TIME)) return { ok: false, reason: 'date is outside years 0001-9999' };
+  return r;
+}
+
+function parseAnyDate(input: unknown): Normalized<number> {
   if (input instanceof Date) return isFinite(input.getTime()) ? { ok: true, value: input.getTime() } : { ok: false, reason: 'invalid date' };
   if (typeof input === 'number') {
     if (!Number.isFinite(input)) return { ok: false, reason: 'date is not a finite number' };

@@ -16,6 +16,8 @@ export interface ProfileWrite { profile: ProfileState; isNew: boolean }
 
 /** Everything one batch writes. The store applies it in one transaction. */
 export interface BatchPlan {
+  /** When the batch was planned (epoch ms). */
+  at: number;
   profiles: ProfileWrite[];
   /** Merges of profiles that already exist in the store: their events and identities move. */
   merges: { from: string; into: string }[];
@@ -173,6 +175,7 @@ export function planBatch(messages: Message[], state: LoadedState, ctx: PlanCont
   for (const mg of existingMerges) mg.into = live(mg.into);
 
   return {
+    at: ctx.now,
     profiles: [...dirty].map((id) => ({ profile: profiles.get(id)!, isNew: fresh.has(id) })),
     merges: existingMerges,
     identities: [...newIdentities.values()],

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { TailorError } from '../errors.ts';
 import { schemaByType, type Message, type MessageType, type RawMessage, MESSAGE_TYPES } from '../schemas/segment-message.ts';
+import { MAX_TIME, MIN_TIME } from '../identity/dates.ts';
 import { correctedTimestamp, optionalTime } from './clock-skew.ts';
 
 export const MAX_MESSAGE_BYTES = 32 * 1024;
@@ -36,6 +37,10 @@ export function validateMessage(input: unknown, type: MessageType | undefined, c
   const sent = optionalTime(m.sentAt, `${prefix}sentAt`);
   const bad = ts.error ?? sent.error;
   if (bad) throw new TailorError('validation_failed', `${bad.field}: ${bad.reason}`, bad.field);
+  const timestamp = correctedTimestamp(ts.ms, sent.ms, ctx.receivedAt);
+  if (timestamp < MIN_TIME || timestamp > MAX_TIME) {
+    throw new TailorError('validation_failed', `${prefix}sentAt: the clock-skew corrected timestamp is outside years 0001-9999`, `${prefix}sentAt`);
+  }
   return {
     type: mt,
     messageId: m.messageId ?? ctx.newMessageId(),
@@ -50,7 +55,7 @@ export function validateMessage(input: unknown, type: MessageType | undefined, c
       ? { ...(m.properties ?? {}), ...(m.category ? { category: m.category } : {}) } : undefined,
     context: m.context ?? undefined,
     integrations: m.integrations ?? undefined,
-    timestamp: correctedTimestamp(ts.ms, sent.ms, ctx.receivedAt),
+    timestamp,
     originalTimestamp: ts.ms,
     sentAt: sent.ms,
     receivedAt: ctx.receivedAt,

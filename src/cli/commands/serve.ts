@@ -1,0 +1,39 @@
+import type { Command } from 'commander';
+import pino from 'pino';
+import { createServer, createTailor, ensureKeys } from '../../main.ts';
+import { storeCounts } from '../../store/stats.ts';
+import { configFrom } from '../context.ts';
+
+export interface ServeOptions { demo: boolean; port?: string }
+
+export function registerServe(program: Command): void {
+  program.command('serve').description('run the HTTP server (and load demo data into an empty database)')
+    .option('--no-demo', 'do not load demo data into an empty database')
+    .option('--port <port>', 'port to listen on (TAILOR_PORT)')
+    .action(async (opts: ServeOptions, cmd: Command) => {
+      const config = configFrom(cmd);
+      if (opts.port) config.port = Number(opts.port);
+      const logger = pino({ level: config.logLevel });
+      const t = await createTailor(config);
+      const keys = await ensureKeys(t);
+      if (opts.demo && (await storeCounts(t.db)).events === 0) {
+        const { loadDemo } = await import('../../demo/load-demo.ts');
+        logger.info('empty database: loading demo data (skip with --no-demo)');
+        const r = await loadDemo(t, { customers: 2000, seed: 1 });
+        logger.info({ ...r }, 'demo data loaded');
+      }
+      const app = createServer(t, keys, logger);
+      const shutdown = async () => {
+        await app.close();
+        await t.close();
+        process.exit(0);
+      };
+      process.once('SIGINT', shutdown);
+      process.once('SIGTERM', shutdown);
+      const address = await app.listen({ port: config.port, host: config.host });
+      if (keys.generated) {
+        process.stdout.write(`\nGenerated API keys (shown once; stored in the database):\n  write key: ${keys.writeKey}\n  admin key: ${keys.adminKey}\n\n`);
+      }
+      process.stdout.write(`Tailor listening on ${address} (${t.db.dialect})\n`);
+    });
+}

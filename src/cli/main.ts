@@ -1,0 +1,16 @@
+import { Command } from 'commander';
+import { registerMigrate } from './commands/migrate.ts';
+import { registerQuality } from './commands/quality.ts';
+import { registerServe } from './commands/serve.ts';
+import { fail } from './output.ts';
+
+const program = new Command('tailor')
+  .description('Tailor: customer data in, the right email out')
+  .option('--db <url>', 'SQLite file or postgres:// URL (TAILOR_DB)')
+  .showHelpAfterError();
+
+registerServe(program);
+registerMigrate(program);
+registerQuality(program);
+
+program.parseAsync(process.argv).catch(fail);

@@ -1,0 +1,24 @@
+import type { Identity } from './identity/identity-keys.ts';
+import type { BatchPlan } from './ingest/plan-batch.ts';
+import type { ProfileState } from './schemas/profile.ts';
+
+/**
+ * The narrow interfaces core needs from the outside. Each is declared here, by the code that uses
+ * it, and implemented in src/store (or src/jobs, src/delivery) and wired in src/main.ts.
+ */
+export interface Clock { now(): number }
+
+/** One ingest transaction: what the batch planner must read, and the plan it writes back. */
+export interface IngestTx {
+  existingMessageIds(ids: string[]): Promise<Set<string>>;
+  /** identity key (`kind:value`) → live profile id, for those that exist. */
+  lookupIdentities(ids: Identity[]): Promise<Map<string, string>>;
+  /** Loads live profiles (and, on PostgreSQL, locks them for the transaction). */
+  loadProfiles(ids: string[]): Promise<Map<string, ProfileState>>;
+  apply(plan: BatchPlan): Promise<void>;
+}
+
+export interface IngestStore {
+  /** Runs `fn` in one transaction; all or nothing. May retry `fn` on a write conflict. */
+  transaction<T>(fn: (tx: IngestTx) => Promise<T>): Promise<T>;
+}

@@ -1,0 +1,82 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { Config } from './config.ts';
+import { ingestMessages, type IngestResult } from './core/ingest/ingest-messages.ts';
+import { plainCodec } from './core/pii-codec.ts';
+import type { Clock } from './core/ports.ts';
+import type { Message } from './core/schemas/segment-message.ts';
+import { openDatabase, type Database } from './store/database.ts';
+import { createIngestStore } from './store/ingest-store.ts';
+import { migrate } from './store/migrate.ts';
+import { ProfileQueries } from './store/profile-queries.ts';
+import { getSetting, setSettingOnce } from './store/settings.ts';
+import { qualityReport, storeCounts } from './store/stats.ts';
+import { buildApp } from './server/app.ts';
+
+/**
+ * The composition root: the one place where config, store, clock and ids are wired together.
+ * The CLI and the server both start from here.
+ */
+export interface Tailor {
+  config: Config;
+  db: Database;
+  clock: Clock;
+  ingest(messages: Message[]): Promise<IngestResult>;
+  profiles: ProfileQueries;
+  newMessageId(): string;
+  close(): Promise<void>;
+}
+
+export async function createTailor(config: Config, opts: { clock?: Clock } = {}): Promise<Tailor> {
+  const db = await openDatabase(config.db);
+  try {
+    await migrate(db);
+  } catch (e) {
+    await db.close();
+    throw e;
+  }
+  const clock = opts.clock ?? { now: () => Date.now() };
+  const store = createIngestStore(db, plainCodec);
+  const deps = { store, clock, newProfileId: () => randomUUID(), normalize: { defaultRegion: config.defaultRegion } };
+  return {
+    config,
+    db,
+    clock,
+    ingest: (messages) => ingestMessages(messages, deps),
+    profiles: new ProfileQueries(db, plainCodec),
+    newMessageId: () => `tailor-${randomUUID()}`,
+    close: () => db.close(),
+  };
+}
+
+export interface Keys { writeKey: string; adminKey: string; generated: boolean }
+
+/** Keys from config, or else from the store; generated and stored on first run when neither has them. */
+export async function ensureKeys(t: Tailor): Promise<Keys> {
+  let generated = false;
+  const pick = async (configured: string | undefined, name: string, prefix: string) => {
+    if (configured) return configured;
+    const stored = await getSetting(t.db, name);
+    if (stored) return stored;
+    generated = true;
+    return setSettingOnce(t.db, name, `${prefix}_${randomBytes(18).toString('base64url')}`);
+  };
+  const writeKey = await pick(t.config.writeKey, 'write_key', 'wk');
+  const adminKey = await pick(t.config.adminKey, 'admin_key', 'ak');
+  return { writeKey, adminKey, generated };
+}
+
+/** Wires the HTTP app over a Tailor instance. */
+export function createServer(t: Tailor, keys: Keys, logger?: Logger): FastifyInstance {
+  return buildApp({
+    keys,
+    logger,
+    ingest: { ingest: (m) => t.ingest(m), newMessageId: t.newMessageId, now: () => t.clock.now() },
+    profiles: t.profiles,
+    quality: { report: (recent) => qualityReport(t.db, recent) },
+    status: { counts: () => storeCounts(t.db), dialect: t.db.dialect, version: VERSION },
+  });
+}
+
+export const VERSION = '0.1.0';

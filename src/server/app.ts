@@ -1,0 +1,60 @@
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { isTailorError } from '../core/errors.ts';
+import type { AuthKeys } from './auth.ts';
+import { errorBody, STATUS } from './error-map.ts';
+import { ingestRoutes, type IngestService } from './routes/ingest.ts';
+import { profileRoutes, type ProfileService } from './routes/profiles.ts';
+import { qualityRoutes, type QualityService } from './routes/quality.ts';
+import { statusRoutes, type StatusService } from './routes/status.ts';
+
+export interface AppDeps {
+  keys: AuthKeys;
+  ingest: IngestService;
+  profiles: ProfileService;
+  quality: QualityService;
+  status: StatusService;
+  logger?: Logger | undefined;
+}
+
+/** Builds the HTTP app. It never listens by itself: `tailor serve` (or a test) does. */
+export function buildApp(deps: AppDeps): FastifyInstance {
+  const app = Fastify({
+    loggerInstance: deps.logger,
+    bodyLimit: 512 * 1024,
+    return503OnClosing: true,
+  }) as unknown as FastifyInstance;
+
+  // Browsers' sendBeacon posts JSON as text/plain; treat it as JSON.
+  app.addContentTypeParser('text/plain', { parseAs: 'string' }, (_req, body, done) => {
+    try {
+      done(null, JSON.parse(body as string));
+    } catch (e) {
+      (e as FastifyError).statusCode = 400;
+      done(e as Error, undefined);
+    }
+  });
+
+  app.setErrorHandler((err: FastifyError, req, reply) => {
+    if (isTailorError(err)) {
+      return reply.status(STATUS[err.code]).send(errorBody(err.code, err.message, err.field));
+    }
+    const status = err.statusCode ?? 500;
+    if (status === 413) return reply.status(413).send(errorBody('payload_too_large', 'the request body is too large'));
+    if (status === 415) return reply.status(415).send(errorBody('unsupported_media_type', 'send application/json'));
+    if (status >= 400 && status < 500) {
+      const json = err instanceof SyntaxError || /JSON|FST_ERR_CTP/.test(err.code ?? '') || /JSON/.test(err.message);
+      return reply.status(400).send(json ? errorBody('invalid_json', 'the request body is not valid JSON') : errorBody('bad_request', err.message));
+    }
+    req.log.error({ err }, 'unhandled error');
+    return reply.status(500).send(errorBody('internal_error', 'internal error'));
+  });
+  app.setNotFoundHandler((req, reply) =>
+    reply.status(404).send(errorBody('not_found', `no route for ${req.method} ${req.url.split('?')[0]}`)));
+
+  ingestRoutes(app, deps.ingest, deps.keys);
+  profileRoutes(app, deps.profiles, deps.keys);
+  qualityRoutes(app, deps.quality, deps.keys);
+  statusRoutes(app, deps.status);
+  return app;
+}

@@ -1,0 +1,112 @@
+import { identityKey, type Identity } from '../core/identity/identity-keys.ts';
+import type { BatchPlan } from '../core/ingest/plan-batch.ts';
+import type { PiiCodec } from '../core/pii-codec.ts';
+import type { IngestStore, IngestTx } from '../core/ports.ts';
+import type { ProfileState } from '../core/schemas/profile.ts';
+import { writeRows, type Column } from './bulk-write.ts';
+import { fromJson, fromTs, toJson, toTs } from './codec.ts';
+import type { Database, SqlRunner } from './database.ts';
+
+const c = (name: string, pgType: string): Column => ({ name, pgType });
+const PROFILE_COLS = [c('id', 'text'), c('traits', 'jsonb'), c('trait_stamps', 'jsonb'), c('first_seen_at', 'timestamptz'),
+  c('last_seen_at', 'timestamptz'), c('created_at', 'timestamptz'), c('updated_at', 'timestamptz'), c('merged_into', 'text')];
+const IDENTITY_COLS = [c('kind', 'text'), c('lookup', 'text'), c('value', 'text'), c('profile_id', 'text'), c('created_at', 'timestamptz')];
+const EVENT_COLS = [c('message_id', 'text'), c('profile_id', 'text'), c('type', 'text'), c('name', 'text'), c('user_id', 'text'),
+  c('anonymous_id', 'text'), c('timestamp', 'timestamptz'), c('received_at', 'timestamptz'), c('sent_at', 'timestamptz'),
+  c('original_timestamp', 'timestamptz'), c('properties', 'jsonb'), c('context', 'jsonb'), c('integrations', 'jsonb'), c('source', 'text')];
+const CHANGE_COLS = [c('profile_id', 'text'), c('kind', 'text'), c('field', 'text'), c('old_value', 'jsonb'), c('new_value', 'jsonb'),
+  c('source', 'text'), c('message_id', 'text'), c('at', 'timestamptz')];
+const QUALITY_COLS = [c('profile_id', 'text'), c('message_id', 'text'), c('field', 'text'), c('value', 'jsonb'), c('reason', 'text'),
+  c('source', 'text'), c('at', 'timestamptz')];
+
+export function rowToProfile(r: Record<string, unknown>): ProfileState {
+  return {
+    id: r.id as string,
+    traits: fromJson(r.traits),
+    stamps: fromJson(r.trait_stamps),
+    firstSeenAt: fromTs(r.first_seen_at),
+    lastSeenAt: fromTs(r.last_seen_at),
+    createdAt: fromTs(r.created_at),
+    mergedInto: (r.merged_into as string | null) ?? undefined,
+  };
+}
+
+/** The ingest port over either dialect. SQL differs only where set-valued parameters are passed. */
+export function createIngestStore(db: Database, codec: PiiCodec): IngestStore {
+  return {
+    transaction: (fn) => db.transaction((sql) => fn(new Tx(sql, codec)), { retries: 5 }),
+  };
+}
+
+class Tx implements IngestTx {
+  private readonly pg: boolean;
+  constructor(private readonly sql: SqlRunner, private readonly codec: PiiCodec) {
+    this.pg = sql.dialect === 'postgres';
+  }
+
+  async existingMessageIds(ids: string[]): Promise<Set<string>> {
+    const rows = this.pg
+      ? await this.sql.all<{ message_id: string }>('SELECT message_id FROM events WHERE message_id = ANY(?::text[])', [ids])
+      : await this.sql.all<{ message_id: string }>('SELECT message_id FROM events WHERE message_id IN (SELECT value FROM json_each(?))', [JSON.stringify(ids)]);
+    return new Set(rows.map((r) => r.message_id));
+  }
+
+  async lookupIdentities(ids: Identity[]): Promise<Map<string, string>> {
+    const byLookup = new Map<string, string>();
+    const kinds: string[] = [];
+    const lookups: string[] = [];
+    for (const i of ids) {
+      const l = this.codec.lookup(i.kind, i.value);
+      byLookup.set(`${i.kind}:${l}`, identityKey(i));
+      kinds.push(i.kind);
+      lookups.push(l);
+    }
+    const rows = this.pg
+      ? await this.sql.all<{ kind: string; lookup: string; profile_id: string }>(
+        'SELECT i.kind, i.lookup, i.profile_id FROM identities i JOIN unnest(?::text[], ?::text[]) AS k(kind, lookup) ON i.kind = k.kind AND i.lookup = k.lookup',
+        [kinds, lookups])
+      : await this.sql.all<{ kind: string; lookup: string; profile_id: string }>(
+        "SELECT i.kind, i.lookup, i.profile_id FROM json_each(?) j JOIN identities i ON i.kind = json_extract(j.value, '$[0]') AND i.lookup = json_extract(j.value, '$[1]')",
+        [JSON.stringify(kinds.map((k, n) => [k, lookups[n]]))]);
+    const out = new Map<string, string>();
+    for (const r of rows) out.set(byLookup.get(`${r.kind}:${r.lookup}`)!, r.profile_id);
+    return out;
+  }
+
+  async loadProfiles(ids: string[]): Promise<Map<string, ProfileState>> {
+    const rows = this.pg
+      ? await this.sql.all('SELECT * FROM profiles WHERE id = ANY(?::text[]) ORDER BY id FOR UPDATE', [ids])
+      : await this.sql.all('SELECT * FROM profiles WHERE id IN (SELECT value FROM json_each(?))', [JSON.stringify(ids)]);
+    return new Map(rows.map((r) => [r.id as string, rowToProfile(r)]));
+  }
+
+  async apply(plan: BatchPlan): Promise<void> {
+    const d = this.sql.dialect;
+    const ts = (ms: number | null) => (ms === null ? null : toTs(d, ms));
+    const now = plan.at;
+    await writeRows(this.sql, 'profiles', PROFILE_COLS, plan.profiles.map(({ profile: p }) => [
+      p.id, toJson(p.traits), toJson(p.stamps), ts(p.firstSeenAt), ts(p.lastSeenAt), ts(p.createdAt), ts(now), p.mergedInto ?? null,
+    ]), `ON CONFLICT (id) DO UPDATE SET traits = excluded.traits, trait_stamps = excluded.trait_stamps,
+      first_seen_at = excluded.first_seen_at, last_seen_at = excluded.last_seen_at, created_at = excluded.created_at,
+      updated_at = excluded.updated_at, merged_into = excluded.merged_into`);
+    for (const m of plan.merges) {
+      await this.sql.run('UPDATE events SET profile_id = ? WHERE profile_id = ?', [m.into, m.from]);
+      await this.sql.run('UPDATE identities SET profile_id = ? WHERE profile_id = ?', [m.into, m.from]);
+      await this.sql.run('UPDATE profiles SET merged_into = ? WHERE merged_into = ?', [m.into, m.from]);
+    }
+    await writeRows(this.sql, 'identities', IDENTITY_COLS, plan.identities.map((i) => [
+      i.kind, this.codec.lookup(i.kind, i.value), this.codec.seal(i.value), i.profileId, ts(now),
+    ]), 'ON CONFLICT (kind, lookup) DO UPDATE SET profile_id = excluded.profile_id');
+    await writeRows(this.sql, 'events', EVENT_COLS, plan.events.map((e) => [
+      e.messageId, e.profileId, e.type, e.name, e.userId, e.anonymousId, ts(e.timestamp), ts(e.receivedAt), ts(e.sentAt),
+      ts(e.originalTimestamp), toJson(e.properties), e.context ? toJson(e.context) : null,
+      e.integrations ? toJson(e.integrations) : null, e.source,
+    ]), 'ON CONFLICT (message_id) DO NOTHING');
+    await writeRows(this.sql, 'changes', CHANGE_COLS, plan.changes.map((ch) => [
+      ch.profileId, ch.kind, ch.field, toJson(ch.oldValue), toJson(ch.newValue), ch.source, ch.messageId, ts(ch.at),
+    ]));
+    await writeRows(this.sql, 'quality_issues', QUALITY_COLS, plan.quality.map((q) => [
+      q.profileId, q.messageId, q.field, toJson(q.value), q.reason, q.source, ts(q.at),
+    ]));
+  }
+}

@@ -1,0 +1,37 @@
+import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import type { Database, Dialect } from './database.ts';
+import { initial } from './migrations/001-initial.ts';
+import type { DdlTypes, MigrationDdl } from './migrations/types.ts';
+
+/** Forward-only, in order. Never edit a released migration: add the next one. */
+const MIGRATIONS: [string, MigrationDdl][] = [['001-initial', initial]];
+
+const TYPES: Record<Dialect, DdlTypes> = {
+  sqlite: { json: 'TEXT', ts: 'INTEGER', serial: 'INTEGER PRIMARY KEY AUTOINCREMENT', real: 'REAL' },
+  postgres: { json: 'JSONB', ts: 'TIMESTAMPTZ', serial: 'BIGSERIAL PRIMARY KEY', real: 'DOUBLE PRECISION' },
+};
+
+function provider(dialect: Dialect): MigrationProvider {
+  return {
+    async getMigrations() {
+      const out: Record<string, Migration> = {};
+      for (const [name, ddl] of MIGRATIONS) {
+        out[name] = {
+          async up(db: Kysely<unknown>) {
+            for (const stmt of ddl(TYPES[dialect])) await sql.raw(stmt).execute(db);
+          },
+        };
+      }
+      return out;
+    },
+  };
+}
+
+export interface MigrateReport { applied: string[] }
+
+export async function migrate(db: Database): Promise<MigrateReport> {
+  const migrator = new Migrator({ db: db.kysely, provider: provider(db.dialect) });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+  return { applied: (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName) };
+}

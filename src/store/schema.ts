@@ -1,0 +1,121 @@
+import type { ColumnType, Generated } from 'kysely';
+
+/**
+ * Table types for Kysely. Times are epoch milliseconds (INTEGER) on SQLite and timestamptz on
+ * PostgreSQL; JSON is TEXT on SQLite and jsonb on PostgreSQL. Read them through ./codec.ts.
+ */
+export type Ts = ColumnType<number | Date, number | Date, number | Date>;
+export type Json = ColumnType<unknown, string, string>;
+
+export interface ProfilesTable {
+  id: string;
+  traits: Json;
+  trait_stamps: Json;
+  first_seen_at: Ts;
+  last_seen_at: Ts;
+  created_at: Ts;
+  updated_at: Ts;
+  merged_into: string | null;
+}
+
+export interface IdentitiesTable {
+  kind: string;
+  lookup: string;
+  value: string;
+  profile_id: string;
+  created_at: Ts;
+}
+
+export interface EventsTable {
+  id: Generated<number>;
+  message_id: string;
+  profile_id: string;
+  type: string;
+  name: string | null;
+  user_id: string | null;
+  anonymous_id: string | null;
+  timestamp: Ts;
+  received_at: Ts;
+  sent_at: Ts | null;
+  original_timestamp: Ts | null;
+  properties: Json;
+  context: Json | null;
+  integrations: Json | null;
+  source: string;
+}
+
+export interface ChangesTable {
+  id: Generated<number>;
+  profile_id: string;
+  kind: string;
+  field: string | null;
+  old_value: Json | null;
+  new_value: Json | null;
+  source: string;
+  message_id: string | null;
+  at: Ts;
+}
+
+export interface QualityIssuesTable {
+  id: Generated<number>;
+  profile_id: string | null;
+  message_id: string | null;
+  field: string;
+  value: Json | null;
+  reason: string;
+  source: string;
+  at: Ts;
+}
+
+export interface ProductsTable {
+  id: string;
+  name: string | null;
+  category: string | null;
+  price: number | null;
+  currency: string | null;
+  url: string | null;
+  image_url: string | null;
+  in_stock: number;
+  attributes: Json;
+  updated_at: Ts;
+}
+
+export interface ImportRunsTable {
+  id: string;
+  kind: string;
+  file: string;
+  started_at: Ts;
+  finished_at: Ts | null;
+  status: string;
+  rows_read: number;
+  inserted: number;
+  updated: number;
+  merged: number;
+  duplicates: number;
+  rejected: number;
+  rejects_file: string | null;
+}
+
+export interface ImportRejectsTable {
+  run_id: string;
+  row_number: number;
+  reason: string;
+  raw: string;
+}
+
+export interface SettingsTable {
+  key: string;
+  value: string;
+}
+
+export interface Schema {
+  profiles: ProfilesTable;
+  identities: IdentitiesTable;
+  events: EventsTable;
+  changes: ChangesTable;
+  quality_issues: QualityIssuesTable;
+  products: ProductsTable;
+  import_runs: ImportRunsTable;
+  import_rejects: ImportRejectsTable;
+  settings: SettingsTable;
+}
