@@ -34,7 +34,7 @@ export function rowToProfile(r: Record<string, unknown>): ProfileState {
 /** The ingest port over either dialect. SQL differs only where set-valued parameters are passed. */
 export function createIngestStore(db: Database, codec: PiiCodec): IngestStore {
   return {
-    transaction: (fn) => db.transaction((sql) => fn(new Tx(sql, codec)), { retries: 5 }),
+    transaction: (fn) => db.transaction((sql) => fn(new Tx(sql, codec)), { retries: 20 }),
   };
 }
 
@@ -94,9 +94,12 @@ class Tx implements IngestTx {
       await this.sql.run('UPDATE identities SET profile_id = ? WHERE profile_id = ?', [m.into, m.from]);
       await this.sql.run('UPDATE profiles SET merged_into = ? WHERE merged_into = ?', [m.into, m.from]);
     }
+    // Plain INSERT on purpose: the plan only holds identities that were absent when looked up, so a
+    // conflict means a concurrent transaction claimed one first; the unique violation makes the
+    // transaction retry and resolve against that profile instead of splitting the person in two.
     await writeRows(this.sql, 'identities', IDENTITY_COLS, plan.identities.map((i) => [
       i.kind, this.codec.lookup(i.kind, i.value), this.codec.seal(i.value), i.profileId, ts(now),
-    ]), 'ON CONFLICT (kind, lookup) DO UPDATE SET profile_id = excluded.profile_id');
+    ]));
     await writeRows(this.sql, 'events', EVENT_COLS, plan.events.map((e) => [
       e.messageId, e.profileId, e.type, e.name, e.userId, e.anonymousId, ts(e.timestamp), ts(e.receivedAt), ts(e.sentAt),
       ts(e.originalTimestamp), toJson(e.properties), e.context ? toJson(e.context) : null,

@@ -30,7 +30,12 @@ function provider(dialect: Dialect): MigrationProvider {
 export interface MigrateReport { applied: string[] }
 
 export async function migrate(db: Database): Promise<MigrateReport> {
-  const migrator = new Migrator({ db: db.kysely, provider: provider(db.dialect) });
+  // On PostgreSQL the bookkeeping tables go in the current schema explicitly: Kysely otherwise finds
+  // them in any schema on the search path's database and would skip creating its own.
+  const schema = db.dialect === 'postgres'
+    ? (await sql<{ s: string }>`SELECT current_schema() AS s`.execute(db.kysely)).rows[0]?.s
+    : undefined;
+  const migrator = new Migrator({ db: db.kysely, provider: provider(db.dialect), ...(schema ? { migrationTableSchema: schema } : {}) });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return { applied: (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName) };

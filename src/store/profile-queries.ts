@@ -73,9 +73,7 @@ export class ProfileQueries {
   }
 
   private async byEmail(email: string): Promise<string | null> {
-    const at = email.lastIndexOf('@');
-    const normal = at > 0 ? `${email.slice(0, at).trim()}@${email.slice(at + 1).trim().toLowerCase()}` : email.trim();
-    return this.byIdentity('email', normal);
+    return this.byIdentity('email', email.trim().toLowerCase());
   }
 
   private async byIdentity(kind: string, value: string): Promise<string | null> {

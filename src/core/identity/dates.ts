@@ -28,7 +28,7 @@ function parseAnyDate(input: unknown): Normalized<number> {
   }
   if (typeof input !== 'string') return { ok: false, reason: 'date must be a string or a number' };
   const s = input.trim();
-  let m = ISO_DATE.exec(s) ?? COMPACT.exec(s);
+  const m = ISO_DATE.exec(s) ?? COMPACT.exec(s);
   if (m) return ymd(Number(m[1]), Number(m[2]), Number(m[3]));
   if (ISO_DATETIME.test(s)) {
     const hasZone = /(Z|[+-]\d{2}:?\d{2})$/i.test(s);

@@ -41,7 +41,9 @@ export function messageIdentities(m: Message, opts: NormalizeOptions = {}): Iden
   const email = m.type === 'identify' ? m.traits?.email : (m.context?.traits as Record<string, unknown> | undefined)?.email;
   if (email !== undefined && email !== null) {
     const e = normalizeEmail(email);
-    if (e.ok) ids.push({ kind: 'email', value: e.value });
+    // Matching is case-insensitive in practice (mailbox providers ignore local-part case), so the
+    // identity is the lower-cased address; the email trait keeps the local part as it was given.
+    if (e.ok) ids.push({ kind: 'email', value: e.value.toLowerCase() });
   }
   void opts;
   return ids;

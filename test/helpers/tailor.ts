@@ -1,0 +1,26 @@
+import { loadConfig } from '../../src/config.ts';
+import type { Message } from '../../src/core/schemas/segment-message.ts';
+import { validateMessage } from '../../src/core/ingest/validate-message.ts';
+import { createServer, createTailor, type Tailor } from '../../src/main.ts';
+
+export const KEYS = { writeKey: 'wk_test_write_key', adminKey: 'ak_test_admin_key' };
+export const WRITE_AUTH = `Basic ${Buffer.from(`${KEYS.writeKey}:`).toString('base64')}`;
+export const ADMIN_AUTH = `Bearer ${KEYS.adminKey}`;
+
+export async function openTailor(db: string, now?: () => number): Promise<Tailor> {
+  return createTailor(loadConfig({}, { db }), now ? { clock: { now } } : {});
+}
+
+export async function openApp(db: string) {
+  const t = await openTailor(db);
+  const app = createServer(t, KEYS);
+  return { t, app, close: async () => { await app.close(); await t.close(); } };
+}
+
+let seq = 0;
+/** Builds a validated message the way the HTTP layer would. */
+export function msg(raw: Record<string, unknown>, receivedAt = Date.UTC(2026, 0, 1)): Message {
+  return validateMessage({ messageId: `m-${++seq}`, ...raw }, undefined, {
+    receivedAt, newMessageId: () => `gen-${++seq}`, source: 'test',
+  });
+}
