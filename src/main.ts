@@ -13,6 +13,7 @@ import { ProfileQueries } from './store/profile-queries.ts';
 import { getSetting, setSettingOnce } from './store/settings.ts';
 import { qualityReport, storeCounts } from './store/stats.ts';
 import { buildApp } from './server/app.ts';
+import type { AuthKeys } from './server/auth.ts';
 
 /**
  * The composition root: the one place where config, store, clock and ids are wired together.
@@ -68,7 +69,7 @@ export async function ensureKeys(t: Tailor): Promise<Keys> {
 }
 
 /** Wires the HTTP app over a Tailor instance. */
-export function createServer(t: Tailor, keys: Keys, logger?: Logger): FastifyInstance {
+export function createServer(t: Tailor, keys: AuthKeys, logger?: Logger): FastifyInstance {
   return buildApp({
     keys,
     logger,

@@ -11,7 +11,17 @@ export function fromTs(v: unknown): number {
 
 export const fromTsOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : fromTs(v));
 
-export const toJson = (v: unknown): string => JSON.stringify(v ?? null);
+const ESCAPED_SURROGATE = /\\ud[89a-f]/i;
+const wellFormed = (_k: string, x: unknown) => (typeof x === 'string' ? x.toWellFormed() : x);
+
+/**
+ * JSON.stringify writes a lone UTF-16 surrogate as an escape that PostgreSQL's jsonb rejects;
+ * such strings (only ever from broken clients) are stored with U+FFFD in its place, on both dialects.
+ */
+export function toJson(v: unknown): string {
+  const s = JSON.stringify(v ?? null);
+  return ESCAPED_SURROGATE.test(s) ? JSON.stringify(v ?? null, wellFormed) : s;
+}
 
 /** Both dialects hand JSON back as text (see the jsonb type parser in database.ts). */
 export function fromJson<T = unknown>(v: unknown): T {
