@@ -1,0 +1,46 @@
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { tempSqlite } from '../helpers/databases.ts';
+import { BIN, startServer } from '../helpers/server-process.ts';
+
+const noKeys = { TAILOR_WRITE_KEY: '', TAILOR_ADMIN_KEY: '' };
+
+describe('tailor serve', () => {
+  it('generates keys on first run, prints them once, and keeps them across restarts', async () => {
+    const db = tempSqlite();
+    const first = await startServer({ TAILOR_DB: db, ...noKeys });
+    first.proc.kill('SIGTERM');
+    await new Promise((r) => first.proc.once('exit', r));
+    const writeKey = /write key: (\S+)/.exec(first.output())?.[1];
+    const adminKey = /admin key: (\S+)/.exec(first.output())?.[1];
+    expect(writeKey).toMatch(/^wk_/);
+    expect(adminKey).toMatch(/^ak_/);
+
+    const second = await startServer({ TAILOR_DB: db, ...noKeys });
+    try {
+      expect(second.output()).not.toContain('write key:');
+      const auth = `Basic ${Buffer.from(`${writeKey}:`).toString('base64')}`;
+      const r = await fetch(`${second.base}/v1/track`, { method: 'POST', headers: { authorization: auth, 'content-type': 'application/json' }, body: JSON.stringify({ userId: 'k', event: 'E' }) });
+      expect(r.status).toBe(200);
+      const profile = await fetch(`${second.base}/v1/profiles/k`, { headers: { authorization: `Bearer ${adminKey}` } });
+      expect(profile.status).toBe(200);
+      expect((await fetch(`${second.base}/v1/profiles/k`, { headers: { authorization: auth } })).status).toBe(403);
+    } finally {
+      second.proc.kill('SIGTERM');
+    }
+  });
+
+  it('fails fast with a one-line reason on bad config', () => {
+    const r = spawnSync(process.execPath, [BIN, 'serve', '--no-demo'], { env: { ...process.env, TAILOR_DB: tempSqlite(), TAILOR_PORT: 'abc' }, encoding: 'utf8' });
+    expect(r.status).not.toBe(0);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain('TAILOR_PORT');
+  });
+
+  it('migrate reports applied migrations, then that it is up to date', () => {
+    const db = tempSqlite();
+    const run = () => spawnSync(process.execPath, [BIN, '--db', db, 'migrate', '--json'], { encoding: 'utf8' });
+    expect(JSON.parse(run().stdout)).toEqual({ applied: ['001-initial'] });
+    expect(JSON.parse(run().stdout)).toEqual({ applied: [] });
+  });
+});
