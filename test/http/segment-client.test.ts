@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { Analytics } from '@segment/analytics-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ProfileDocument } from '../../src/store/profile-queries.ts';
 import { dialects } from '../helpers/databases.ts';
 import { ADMIN_AUTH, KEYS, openApp } from '../helpers/tailor.ts';
 
@@ -27,15 +28,15 @@ describe.each(dialects)('the official Segment Node client against Tailor on $nam
     await analytics.closeAndFlush({ timeout: 10_000 });
     expect(failures).toEqual([]);
 
-    const get = async (path: string) => (await fetch(base + path, { headers: { authorization: ADMIN_AUTH } })).json();
+    const get = async (path: string) => (await (await fetch(base + path, { headers: { authorization: ADMIN_AUTH } })).json()) as ProfileDocument;
     const profile = await get('/v1/profiles/cust-42');
     expect(profile.traits).toEqual({ email: 'Zoe@example.org', name: 'Zoe', country: 'IE' });
     expect(profile.eventCounts.byType).toEqual({ page: 1, track: 2, identify: 1, alias: 1 });
     expect(profile.eventCounts.byName).toEqual({ 'Product Viewed': 1, 'Order Completed': 1 });
     expect(profile.mergedFrom).toHaveLength(1);
     expect((await get('/v1/profiles/browser-42')).id).toBe(profile.id);
-    const viewed = profile.lastEvents.find((e: { name: string }) => e.name === 'Product Viewed');
+    const viewed = profile.lastEvents.find((e) => e.name === 'Product Viewed')!;
     expect(viewed.properties).toEqual({ product_id: 'sku-1', price: 49 });
-    expect(viewed.context.library.name).toBe('@segment/analytics-node');
+    expect((viewed.context as { library: { name: string } }).library.name).toBe('@segment/analytics-node');
   });
 });

@@ -1,0 +1,214 @@
+import { randomUUID } from 'node:crypto';
+import { TailorError } from '../core/errors.ts';
+import { Columns } from '../core/imports/column-map.ts';
+import { OrderGrouper, type GroupedOrder } from '../core/imports/group-orders.ts';
+import { mapEvent } from '../core/imports/map-event.ts';
+import { mapOrderLine } from '../core/imports/map-order-line.ts';
+import { mapProduct } from '../core/imports/map-product.ts';
+import { mapProfile } from '../core/imports/map-profile.ts';
+import type { MapContext, Mapped } from '../core/imports/types.ts';
+import type { Message } from '../core/schemas/segment-message.ts';
+import type { IngestResult } from '../core/ingest/ingest-messages.ts';
+import type { Tailor } from '../main.ts';
+import { recordImportProgress, startImportRun, type ImportRunCounts, type ImportRunStatus } from '../store/import-runs.ts';
+import { upsertProducts } from '../store/products.ts';
+import { ImportChunk, isRowLevelError } from './import-chunk.ts';
+import { resolveImportOptions, type ImportOptions, type ResolvedImport } from './import-options.ts';
+import type { InputFormat } from './input-format.ts';
+import { openInput } from './open-input.ts';
+import { rawText, RejectsFile } from './rejects-file.ts';
+import { readRows } from './row-reader.ts';
+import type { SourceRow } from './source-row.ts';
+
+export type { ImportOptions, ImportProgress } from './import-options.ts';
+
+/**
+ * What an import did. Units: `rowsRead` and `rejected` count file rows; the others count what was
+ * written: events (or new profiles, or products), so an order of five line items is one insert.
+ *  - inserted: new events (events, orders), new profiles (profiles), new products (products)
+ *  - updated: trait values changed (profiles), products whose content changed (products)
+ *  - merged: profiles merged because a row tied two of them together
+ *  - duplicates: messages or products already stored unchanged (a re-import counts everything here)
+ */
+export interface ImportSummary extends ImportRunCounts {
+  runId: string;
+  kind: string;
+  file: string;
+  format: InputFormat;
+  gzip: boolean;
+  status: ImportRunStatus;
+  profilesCreated: number;
+  /** The rejects file, when there were rejects. */
+  rejectsFile: string | null;
+  durationMs: number;
+  rowsPerSecond: number;
+}
+
+/**
+ * The import use case: streams a file, maps each row to a message (or product), and writes a chunk per
+ * transaction through the ingest pipeline, which resolves identities, skips stored messageIds and
+ * keeps the change log. Bad rows become rejects (file + import_rejects) and never stop the import;
+ * the run and its counters are kept in import_runs after every chunk.
+ */
+export async function importFile(t: Tailor, opts: ImportOptions): Promise<ImportSummary> {
+  const o = resolveImportOptions(opts);
+  const input = await openInput(o.file);
+  const began = performance.now();
+  const runId = randomUUID();
+  const ctx: MapContext = {
+    now: t.clock.now(), source: 'import', dateFormat: o.dateFormat,
+    inferTypes: o.format !== 'json' && o.format !== 'jsonl', currency: o.currency,
+  };
+  try {
+    await startImportRun(t.db, { id: runId, kind: o.kind, file: o.file, startedAt: ctx.now });
+  } catch (e) {
+    input.stream.destroy();
+    throw e;
+  }
+
+  const counts: ImportRunCounts = { rowsRead: 0, inserted: 0, updated: 0, merged: 0, duplicates: 0, rejected: 0 };
+  let profilesCreated = 0;
+  const rejects = new RejectsFile(o.rejectsPath);
+  const chunk = new ImportChunk();
+  const handle = rowHandler(o, ctx, chunk);
+
+  const addIngest = (r: IngestResult) => {
+    profilesCreated += r.profilesCreated;
+    counts.merged += r.merges;
+    counts.duplicates += r.duplicates;
+    counts.updated += r.traitChanges;
+    counts.inserted += o.kind === 'profiles' ? r.profilesCreated : r.stored;
+  };
+
+  // A chunk the store refuses because of its data is halved until the guilty messages are alone.
+  const ingest = async (messages: Message[], refs: SourceRow[][]): Promise<void> => {
+    try {
+      addIngest(await t.ingest(messages));
+    } catch (e) {
+      if (!isRowLevelError(e)) throw e;
+      if (messages.length === 1) {
+        for (const r of refs[0]!) chunk.reject(r, (e as Error).message);
+        return;
+      }
+      const half = messages.length >> 1;
+      await ingest(messages.slice(0, half), refs.slice(0, half));
+      await ingest(messages.slice(half), refs.slice(half));
+    }
+  };
+
+  const flush = async (finish?: { status: ImportRunStatus }) => {
+    const w = chunk.takeWrites();
+    if (w.messages.length) await ingest(w.messages, w.refs);
+    if (w.products.length) {
+      const r = await upsertProducts(t.db, w.products, ctx.now);
+      counts.inserted += r.inserted;
+      counts.updated += r.updated;
+      counts.duplicates += r.unchanged;
+    }
+    const rj = chunk.takeRejects();
+    counts.rejected += rj.length;
+    rejects.write(rj);
+    await recordImportProgress(t.db, runId, counts, rj.map((r) => ({ row: r.row, reason: r.reason, raw: rawText(r.raw) })),
+      finish && { status: finish.status, finishedAt: t.clock.now(), rejectsFile: rejects.written ? rejects.path : null });
+  };
+
+  let status: ImportRunStatus = 'completed';
+  let checked = !ctx.inferTypes;
+  try {
+    for await (const batch of readRows(input.stream, { format: o.format, header: o.header, columns: o.columns })) {
+      if (!checked) checked = checkMappedColumns(o, batch);
+      counts.rowsRead += batch.length;
+      for (const row of batch) {
+        if (row.error !== undefined) chunk.reject(row, row.error);
+        else handle.row(row);
+      }
+      if (chunk.size >= o.chunkSize) await flush();
+      opts.onProgress?.({ rowsRead: counts.rowsRead, rejected: counts.rejected + chunk.rejects.length, bytesRead: input.bytesRead(), totalBytes: input.totalBytes });
+    }
+    handle.end();
+    await flush({ status });
+  } catch (e) {
+    status = 'failed';
+    try {
+      // Rows read but not written are dropped: writing them could fail the same way. The run says failed.
+      chunk.takeWrites();
+      await flush({ status });
+    } catch {
+      // The original error matters more than a failure to record it.
+    }
+    throw e;
+  } finally {
+    rejects.close();
+    input.stream.destroy();
+  }
+  const durationMs = performance.now() - began;
+  return {
+    runId, kind: o.kind, file: o.file, format: o.format, gzip: input.gzip, status, ...counts, profilesCreated,
+    rejectsFile: rejects.written ? rejects.path : null,
+    durationMs: Math.round(durationMs),
+    rowsPerSecond: Math.round(counts.rowsRead / Math.max(durationMs / 1000, 1e-3)),
+  };
+}
+
+/**
+ * A mapped column missing from a CSV or whitespace header is a typo that would reject every row:
+ * stop at once instead. (JSON objects may legitimately omit keys, so they are not checked.)
+ */
+function checkMappedColumns(o: ResolvedImport, batch: SourceRow[]): boolean {
+  const first = batch.find((r) => r.values !== undefined)?.values;
+  if (!first) return false;
+  for (const [target, source] of Object.entries(o.map)) {
+    if (!(source in first)) {
+      throw new TailorError('invalid_argument', `--map ${target}=${source}: the file has no column '${source}' (it has: ${Object.keys(first).join(', ')})`, 'map');
+    }
+  }
+  return true;
+}
+
+interface RowHandler {
+  row(row: SourceRow & { values: NonNullable<SourceRow['values']> }): void;
+  /** End of file: emits what is still buffered (the last order). */
+  end(): void;
+}
+
+/** The per-row path for each kind: pure mapping from src/core/imports, results into the chunk. */
+function rowHandler(o: ResolvedImport, ctx: MapContext, chunk: ImportChunk): RowHandler {
+  const cols = new Columns(o.kind, o.map);
+  const message = (map: (v: NonNullable<SourceRow['values']>) => Mapped<Message>): RowHandler => ({
+    row: (row) => {
+      const m = map(row.values);
+      if (m.ok) {
+        chunk.messages.push(m.value);
+        chunk.refs.push([row]);
+      } else chunk.reject(row, m.reason);
+    },
+    end: () => {},
+  });
+  switch (o.kind) {
+    case 'profiles': return message((v) => mapProfile(v, cols, ctx));
+    case 'events': return message((v) => mapEvent(v, cols, ctx));
+    case 'products': return {
+      row: (row) => {
+        const p = mapProduct(row.values, cols, ctx);
+        if (p.ok) chunk.products.push(p.value);
+        else chunk.reject(row, p.reason);
+      },
+      end: () => {},
+    };
+    case 'orders': {
+      const grouper = new OrderGrouper<SourceRow>(ctx, o.orderId === 'column');
+      const take = (out: GroupedOrder<SourceRow>[]) => {
+        for (const g of out) {
+          if (g.ok) {
+            chunk.messages.push(g.message);
+            chunk.refs.push(g.refs);
+          } else for (const r of g.rejects) chunk.reject(r.ref, r.reason);
+        }
+      };
+      return {
+        row: (row) => take(grouper.add(mapOrderLine(row.values, row.row, cols, ctx, o.orderId), row)),
+        end: () => take(grouper.end()),
+      };
+    }
+  }
+}
