@@ -1,4 +1,6 @@
 import { Command } from 'commander';
+import { registerDemo } from './commands/demo.ts';
+import { registerImport } from './commands/import.ts';
 import { registerMigrate } from './commands/migrate.ts';
 import { registerQuality } from './commands/quality.ts';
 import { registerServe } from './commands/serve.ts';
@@ -10,7 +12,9 @@ const program = new Command('tailor')
   .showHelpAfterError();
 
 registerServe(program);
+registerDemo(program);
 registerMigrate(program);
 registerQuality(program);
+registerImport(program);
 
 program.parseAsync(process.argv).catch(fail);
