@@ -44,3 +44,34 @@ describe('tailor serve', () => {
     expect(JSON.parse(run().stdout)).toEqual({ applied: [] });
   });
 });
+
+describe('tailor serve on an empty database (npm start)', () => {
+  it('loads the demo store once, and not again on restart', async () => {
+    const db = tempSqlite();
+    const env = { TAILOR_DB: db, TAILOR_WRITE_KEY: 'wk_test_write_key', TAILOR_ADMIN_KEY: 'ak_test_admin_key' };
+    const admin = { authorization: 'Bearer ak_test_admin_key' };
+    const counts = async (base: string) => {
+      const page = await (await fetch(`${base}/`)).text();
+      return Object.fromEntries([...page.matchAll(/<th>(\w+)<\/th><td>([\d,]+)<\/td>/g)].map((m) => [m[1], Number(m[2]!.replace(/,/g, ''))]));
+    };
+    const first = await startServer(env, []);
+    let before: Record<string, number>;
+    try {
+      before = await counts(first.base);
+      expect(before.profiles).toBe(2000);
+      expect(before.events).toBeGreaterThan(50_000);
+      expect(before.products).toBeGreaterThan(100);
+      const list = await (await fetch(`${first.base}/v1/profiles?limit=1&trait.demo_segment=frequent_buyer`, { headers: admin })).json() as { profiles: unknown[] };
+      expect(list.profiles).toHaveLength(1);
+    } finally {
+      first.proc.kill('SIGTERM');
+      await new Promise((r) => first.proc.once('exit', r));
+    }
+    const second = await startServer(env, []);
+    try {
+      expect(await counts(second.base)).toEqual(before);
+    } finally {
+      second.proc.kill('SIGTERM');
+    }
+  }, 180_000);
+});
