@@ -1,9 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import type { Schema } from './schema.ts';
+import { GroupCommit } from './sqlite-group-commit.ts';
+import { startCheckpointer, type Checkpointer } from './sqlite-checkpointer.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -15,12 +17,19 @@ export interface SqlRunner {
   readonly dialect: Dialect;
   all<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T[]>;
   run(sql: string, params?: readonly unknown[]): Promise<number>;
+  /** The same statement once per parameter list (SQLite's row-at-a-time bulk path); returns the rows changed. */
+  runEach(sql: string, paramLists: readonly (readonly unknown[])[]): Promise<number>;
 }
 
 export interface Database {
   readonly dialect: Dialect;
   readonly kysely: Kysely<Schema>;
-  /** One raw transaction, serialised with every other use of the connection. Retries on PostgreSQL write conflicts when `retries` > 0. */
+  /**
+   * One raw transaction, serialised with every other use of the connection: all or nothing, and
+   * settled only after its COMMIT. `retries` > 0 declares that `fn` may run more than once: then
+   * PostgreSQL retries it on write conflicts, and SQLite may run it in a group that shares one
+   * COMMIT (see sqlite-group-commit.ts).
+   */
   transaction<T>(fn: (sql: SqlRunner) => Promise<T>, opts?: { retries?: number }): Promise<T>;
   close(): Promise<void>;
 }
@@ -37,9 +46,15 @@ function openSqlite(file: string): Database {
   db.pragma('journal_mode = WAL');
   // NORMAL in WAL mode: a committed transaction survives a crash of the process (kill -9);
   // only an OS crash or power loss can lose the last commits. TAILOR_SQLITE_SYNC=full trades speed for that.
-  db.pragma(`synchronous = ${process.env.TAILOR_SQLITE_SYNC === 'full' ? 'FULL' : 'NORMAL'}`);
+  const synchronous = process.env.TAILOR_SQLITE_SYNC === 'full' ? 'FULL' : 'NORMAL';
+  db.pragma(`synchronous = ${synchronous}`);
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
+  // The page cache stays at SQLite's default (2 MiB): 16 MiB measured 6-24% faster HTTP ingest, but
+  // adds its size to every process, and pushes `tailor import` past its 300 MB RSS budget (BENCHMARKS.md).
+
+  // After a checkpoint lets the WAL start over, trim the file back to 64 MiB.
+  db.pragma('journal_size_limit = 67108864');
   const kysely = new Kysely<Schema>({ dialect: new SqliteDialect({ database: db }) });
   const cache = new Map<string, SQLite.Statement>();
   const stmt = (s: string) => {
@@ -49,29 +64,63 @@ function openSqlite(file: string): Database {
   };
   const runner: SqlRunner = {
     dialect: 'sqlite',
-    all: async <T>(s: string, p: readonly unknown[] = []) => stmt(s).all(...p.map(sqliteParam)) as T[],
-    run: async (s, p = []) => stmt(s).run(...p.map(sqliteParam)).changes,
+    all: async <T>(s: string, p: readonly unknown[] = []) => stmt(s).all(sqliteParams(p)) as T[],
+    run: async (s, p = []) => stmt(s).run(sqliteParams(p)).changes,
+    runEach: async (s, lists) => {
+      const st = stmt(s);
+      let n = 0;
+      for (const p of lists) n += st.run(sqliteParams(p)).changes;
+      return n;
+    },
   };
+
+  // Checkpoints move to a worker thread once the WAL has grown to where SQLite would run its first
+  // auto-checkpoint (1000 pages): a database that is written in earnest. Short-lived handles (CLI
+  // commands, tests) never pay for the thread.
+  let checkpointer: Checkpointer | undefined;
+  let transactions = 0;
+  const walFile = file === ':memory:' || file === '' ? undefined : `${path.resolve(file)}-wal`;
+  const maybeStartCheckpointer = () => {
+    if (checkpointer || !walFile || ++transactions % 16 !== 0) return;
+    let size = 0;
+    try {
+      size = fs.statSync(walFile).size;
+    } catch {
+      return;
+    }
+    if (size < 1000 * 4096) return;
+    checkpointer = startCheckpointer(path.resolve(file), {
+      synchronous,
+      // Fall back to SQLite's own auto-checkpoint rather than let the WAL grow.
+      onError: () => db.pragma('wal_autocheckpoint = 1000'),
+    });
+    db.pragma('wal_autocheckpoint = 0');
+  };
+
+  const groups = new GroupCommit(db, runner, (fn) => kysely.connection().execute(fn));
   return {
     dialect: 'sqlite',
     kysely,
-    transaction: (fn) =>
-      // Holding Kysely's connection serialises this transaction with every Kysely query on the handle.
-      kysely.connection().execute(async () => {
-        db.exec('BEGIN IMMEDIATE');
-        try {
-          const r = await fn(runner);
-          db.exec('COMMIT');
-          return r;
-        } catch (e) {
-          if (db.inTransaction) db.exec('ROLLBACK');
-          throw e;
-        }
-      }),
+    transaction: <T>(fn: (sql: SqlRunner) => Promise<T>, opts: { retries?: number } = {}) => {
+      maybeStartCheckpointer();
+      // A caller that allows retries allows its fn to run again: it may share a commit (see GroupCommit).
+      return groups.run(fn, (opts.retries ?? 0) > 0);
+    },
     close: async () => {
+      await groups.drain();
+      await checkpointer?.stop();
       await kysely.destroy();
     },
   };
+}
+
+/** Parameters as better-sqlite3 binds them (one array, bound by position); copied only when a value needs converting. */
+function sqliteParams(p: readonly unknown[]): unknown[] {
+  for (let i = 0; i < p.length; i++) {
+    const v = p[i];
+    if (v === undefined || typeof v === 'boolean' || v instanceof Date) return p.map(sqliteParam);
+  }
+  return p as unknown[];
 }
 
 function sqliteParam(v: unknown): unknown {
@@ -94,40 +143,56 @@ const RETRYABLE = new Set(['40001', '40P01', '23505']);
 function openPostgres(url: string): Database {
   const pool = new pg.Pool({ connectionString: url, max: Number(process.env.TAILOR_PG_POOL ?? 10) });
   const kysely = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
-  const placeholders = new Map<string, string>();
-  const toPg = (s: string) => {
-    let out = placeholders.get(s);
+  // Raw statements are prepared once per connection (named statements): the hot paths run a few
+  // statement shapes over and over, and PostgreSQL would otherwise parse and plan each one anew.
+  const prepared = new Map<string, { name: string; text: string }>();
+  const statement = (s: string) => {
+    let out = prepared.get(s);
     if (out === undefined) {
       let n = 0;
-      out = s.replace(/\?/g, () => `$${++n}`);
-      placeholders.set(s, out);
+      out = { name: `tailor_${prepared.size + 1}`, text: s.replace(/\?/g, () => `$${++n}`) };
+      prepared.set(s, out);
     }
     return out;
   };
+  const query = (client: pg.PoolClient, s: string, p: readonly unknown[]) =>
+    client.query({ ...statement(s), values: p.map(pgParam) });
   return {
     dialect: 'postgres',
     kysely,
     transaction: async (fn, opts = {}) => {
       for (let attempt = 0; ; attempt++) {
         try {
-          return await kysely.connection().execute(async (conn) => {
+          // A pool client of its own, like any Kysely query (Kysely shares this pool).
+          const client = await pool.connect();
+          let broken: Error | undefined;
+          try {
             const runner: SqlRunner = {
               dialect: 'postgres',
-              all: async <T>(s: string, p: readonly unknown[] = []) =>
-                (await conn.executeQuery<T>(CompiledQuery.raw(toPg(s), p.map(pgParam)))).rows as T[],
-              run: async (s, p = []) =>
-                Number((await conn.executeQuery(CompiledQuery.raw(toPg(s), p.map(pgParam)))).numAffectedRows ?? 0),
+              all: async <T>(s: string, p: readonly unknown[] = []) => (await query(client, s, p)).rows as T[],
+              run: async (s, p = []) => (await query(client, s, p)).rowCount ?? 0,
+              runEach: async (s, lists) => {
+                let n = 0;
+                for (const p of lists) n += (await query(client, s, p)).rowCount ?? 0;
+                return n;
+              },
             };
-            await conn.executeQuery(CompiledQuery.raw('BEGIN'));
+            await client.query('BEGIN');
             try {
               const r = await fn(runner);
-              await conn.executeQuery(CompiledQuery.raw('COMMIT'));
+              await client.query('COMMIT');
               return r;
             } catch (e) {
-              await conn.executeQuery(CompiledQuery.raw('ROLLBACK'));
+              try {
+                await client.query('ROLLBACK');
+              } catch (e2) {
+                broken = e2 as Error;
+              }
               throw e;
             }
-          });
+          } finally {
+            client.release(broken);
+          }
         } catch (e) {
           const code = (e as { code?: string }).code;
           if (attempt >= (opts.retries ?? 0) || !code || !RETRYABLE.has(code)) throw e;

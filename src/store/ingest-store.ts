@@ -3,7 +3,7 @@ import type { BatchPlan } from '../core/ingest/plan-batch.ts';
 import type { PiiCodec } from '../core/pii-codec.ts';
 import type { IngestStore, IngestTx } from '../core/ports.ts';
 import type { ProfileState } from '../core/schemas/profile.ts';
-import { writeRows, type Column } from './bulk-write.ts';
+import { writeTables, type Column, type TableWrite } from './bulk-write.ts';
 import { fromJson, fromTs, toJson, toTs } from './codec.ts';
 import type { Database, SqlRunner } from './database.ts';
 
@@ -16,8 +16,14 @@ const EVENT_COLS = [c('message_id', 'text'), c('profile_id', 'text'), c('type', 
   c('original_timestamp', 'timestamptz'), c('properties', 'jsonb'), c('context', 'jsonb'), c('integrations', 'jsonb'), c('source', 'text')];
 const CHANGE_COLS = [c('profile_id', 'text'), c('kind', 'text'), c('field', 'text'), c('old_value', 'jsonb'), c('new_value', 'jsonb'),
   c('source', 'text'), c('message_id', 'text'), c('at', 'timestamptz')];
+const PROFILE_UPSERT = `ON CONFLICT (id) DO UPDATE SET traits = excluded.traits, trait_stamps = excluded.trait_stamps,
+  first_seen_at = excluded.first_seen_at, last_seen_at = excluded.last_seen_at, created_at = excluded.created_at,
+  updated_at = excluded.updated_at, merged_into = excluded.merged_into`;
 const QUALITY_COLS = [c('profile_id', 'text'), c('message_id', 'text'), c('field', 'text'), c('value', 'jsonb'), c('reason', 'text'),
   c('source', 'text'), c('at', 'timestamptz')];
+
+/** The first key of Tailor's identity advisory locks (PostgreSQL), so they do not collide with other users of advisory locks. */
+const IDENTITY_LOCK_SPACE = 0x7a11;
 
 export function rowToProfile(r: Record<string, unknown>): ProfileState {
   return {
@@ -61,6 +67,16 @@ class Tx implements IngestTx {
       kinds.push(i.kind);
       lookups.push(l);
     }
+    if (this.pg) {
+      // Concurrent batches about the same people would race to create the same identities, and the
+      // loser would retry the whole batch (or deadlock on profile rows). Advisory locks on the
+      // identities, taken in one global order, make such batches run one after the other; batches
+      // about different people still run in parallel. The look-up is a separate statement, so its
+      // snapshot, taken after the locks, sees what the batch that held them committed.
+      await this.sql.all(
+        `SELECT pg_advisory_xact_lock(${IDENTITY_LOCK_SPACE}, h) FROM (SELECT DISTINCT hashtext(k) AS h FROM unnest(?::text[]) AS k ORDER BY 1) s`,
+        [kinds.map((k, n) => `${k}:${lookups[n]}`)]);
+    }
     const rows = this.pg
       ? await this.sql.all<{ kind: string; lookup: string; profile_id: string }>(
         'SELECT i.kind, i.lookup, i.profile_id FROM identities i JOIN unnest(?::text[], ?::text[]) AS k(kind, lookup) ON i.kind = k.kind AND i.lookup = k.lookup',
@@ -84,32 +100,45 @@ class Tx implements IngestTx {
     const d = this.sql.dialect;
     const ts = (ms: number | null) => (ms === null ? null : toTs(d, ms));
     const now = plan.at;
-    await writeRows(this.sql, 'profiles', PROFILE_COLS, plan.profiles.map(({ profile: p }) => [
-      p.id, toJson(p.traits), toJson(p.stamps), ts(p.firstSeenAt), ts(p.lastSeenAt), ts(p.createdAt), ts(now), p.mergedInto ?? null,
-    ]), `ON CONFLICT (id) DO UPDATE SET traits = excluded.traits, trait_stamps = excluded.trait_stamps,
-      first_seen_at = excluded.first_seen_at, last_seen_at = excluded.last_seen_at, created_at = excluded.created_at,
-      updated_at = excluded.updated_at, merged_into = excluded.merged_into`);
+    const profiles: TableWrite = {
+      table: 'profiles', columns: PROFILE_COLS, onConflict: PROFILE_UPSERT,
+      rows: plan.profiles.map(({ profile: p }) => [
+        p.id, toJson(p.traits), toJson(p.stamps), ts(p.firstSeenAt), ts(p.lastSeenAt), ts(p.createdAt), ts(now), p.mergedInto ?? null,
+      ]),
+    };
+    // Plain INSERT on purpose: the plan only holds identities that were absent when looked up, so a
+    // conflict means a concurrent transaction claimed one first; the unique violation makes the
+    // transaction retry and resolve against that profile instead of splitting the person in two.
+    const rest: TableWrite[] = [{
+      table: 'identities', columns: IDENTITY_COLS,
+      rows: plan.identities.map((i) => [i.kind, this.codec.lookup(i.kind, i.value), this.codec.seal(i.value), i.profileId, ts(now)]),
+    }, {
+      table: 'events', columns: EVENT_COLS, onConflict: 'ON CONFLICT (message_id) DO NOTHING',
+      rows: plan.events.map((e) => [
+        e.messageId, e.profileId, e.type, e.name, e.userId, e.anonymousId, ts(e.timestamp), ts(e.receivedAt), ts(e.sentAt),
+        ts(e.originalTimestamp), toJson(e.properties), e.context ? toJson(e.context) : null,
+        e.integrations ? toJson(e.integrations) : null, e.source,
+      ]),
+    }, {
+      table: 'changes', columns: CHANGE_COLS,
+      rows: plan.changes.map((ch) => [ch.profileId, ch.kind, ch.field, toJson(ch.oldValue), toJson(ch.newValue), ch.source, ch.messageId, ts(ch.at)]),
+    }, {
+      table: 'quality_issues', columns: QUALITY_COLS,
+      rows: plan.quality.map((q) => [q.profileId, q.messageId, q.field, toJson(q.value), q.reason, q.source, ts(q.at)]),
+    }];
+    if (!plan.merges.length) {
+      // No merge to apply in between: every table in one write (one statement on PostgreSQL).
+      await writeTables(this.sql, [profiles, ...rest]);
+      return;
+    }
+    // Profiles are written before the merges re-point rows: a profile this batch merged into one
+    // that merges on must end up pointing at the survivor.
+    await writeTables(this.sql, [profiles]);
     for (const m of plan.merges) {
       await this.sql.run('UPDATE events SET profile_id = ? WHERE profile_id = ?', [m.into, m.from]);
       await this.sql.run('UPDATE identities SET profile_id = ? WHERE profile_id = ?', [m.into, m.from]);
       await this.sql.run('UPDATE profiles SET merged_into = ? WHERE merged_into = ?', [m.into, m.from]);
     }
-    // Plain INSERT on purpose: the plan only holds identities that were absent when looked up, so a
-    // conflict means a concurrent transaction claimed one first; the unique violation makes the
-    // transaction retry and resolve against that profile instead of splitting the person in two.
-    await writeRows(this.sql, 'identities', IDENTITY_COLS, plan.identities.map((i) => [
-      i.kind, this.codec.lookup(i.kind, i.value), this.codec.seal(i.value), i.profileId, ts(now),
-    ]));
-    await writeRows(this.sql, 'events', EVENT_COLS, plan.events.map((e) => [
-      e.messageId, e.profileId, e.type, e.name, e.userId, e.anonymousId, ts(e.timestamp), ts(e.receivedAt), ts(e.sentAt),
-      ts(e.originalTimestamp), toJson(e.properties), e.context ? toJson(e.context) : null,
-      e.integrations ? toJson(e.integrations) : null, e.source,
-    ]), 'ON CONFLICT (message_id) DO NOTHING');
-    await writeRows(this.sql, 'changes', CHANGE_COLS, plan.changes.map((ch) => [
-      ch.profileId, ch.kind, ch.field, toJson(ch.oldValue), toJson(ch.newValue), ch.source, ch.messageId, ts(ch.at),
-    ]));
-    await writeRows(this.sql, 'quality_issues', QUALITY_COLS, plan.quality.map((q) => [
-      q.profileId, q.messageId, q.field, toJson(q.value), q.reason, q.source, ts(q.at),
-    ]));
+    await writeTables(this.sql, rest);
   }
 }

@@ -28,15 +28,18 @@ export interface IngestResult {
 export async function ingestMessages(messages: Message[], deps: IngestDeps): Promise<IngestResult> {
   const seen = new Set<string>();
   const unique = messages.filter((m) => !seen.has(m.messageId) && seen.add(m.messageId));
+  const idents = new Map<string, Identity>();
+  for (const m of unique) {
+    for (const i of messageIdentities(m, deps.normalize)) idents.set(identityKey(i), i);
+    for (const i of previousIdentities(m)) idents.set(identityKey(i), i);
+  }
   return deps.store.transaction(async (tx) => {
+    // Identities first: a store may serialise concurrent batches about the same people there
+    // (PostgreSQL takes locks), so that the duplicate check below sees what such a batch committed.
+    // Identities of messages that turn out to be duplicates are looked up too; the plan ignores them.
+    const found = idents.size ? await tx.lookupIdentities([...idents.values()]) : new Map<string, string>();
     const existing = unique.length ? await tx.existingMessageIds(unique.map((m) => m.messageId)) : new Set<string>();
     const todo = existing.size ? unique.filter((m) => !existing.has(m.messageId)) : unique;
-    const idents = new Map<string, Identity>();
-    for (const m of todo) {
-      for (const i of messageIdentities(m, deps.normalize)) idents.set(identityKey(i), i);
-      for (const i of previousIdentities(m)) idents.set(identityKey(i), i);
-    }
-    const found = idents.size ? await tx.lookupIdentities([...idents.values()]) : new Map<string, string>();
     const profiles = found.size ? await tx.loadProfiles([...new Set(found.values())]) : new Map();
     const plan = planBatch(todo, { identities: found, profiles }, {
       now: deps.clock.now(), newProfileId: deps.newProfileId, normalize: deps.normalize,

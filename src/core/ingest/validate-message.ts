@@ -3,6 +3,7 @@ import { TailorError } from '../errors.ts';
 import { schemaByType, type Message, type MessageType, type RawMessage, MESSAGE_TYPES } from '../schemas/segment-message.ts';
 import { MAX_TIME, MIN_TIME } from '../identity/dates.ts';
 import { correctedTimestamp, optionalTime } from './clock-skew.ts';
+import { fastParse } from './fast-parse.ts';
 
 export const MAX_MESSAGE_BYTES = 32 * 1024;
 
@@ -27,9 +28,12 @@ export function validateMessage(input: unknown, type: MessageType | undefined, c
       t === undefined ? `${prefix}type is required` : `${prefix}type must be one of ${MESSAGE_TYPES.join(', ')}`, `${prefix}type`);
   }
   const mt = t as MessageType;
-  const parsed = schemaByType[mt].safeParse(raw);
-  if (!parsed.success) throw fromZod(parsed.error, raw, prefix);
-  const m = parsed.data as RawMessage;
+  let m = fastParse(raw, mt);
+  if (!m) {
+    const parsed = schemaByType[mt].safeParse(raw);
+    if (!parsed.success) throw fromZod(parsed.error, raw, prefix);
+    m = parsed.data as RawMessage;
+  }
   if (!m.userId && !m.anonymousId) {
     throw new TailorError('missing_field', `${prefix}userId or anonymousId is required`, `${prefix}userId`);
   }

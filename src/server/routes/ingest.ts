@@ -4,6 +4,7 @@ import type { IngestResult } from '../../core/ingest/ingest-messages.ts';
 import { MAX_MESSAGE_BYTES, validateMessage } from '../../core/ingest/validate-message.ts';
 import type { Message, MessageType } from '../../core/schemas/segment-message.ts';
 import { requireRole, type AuthKeys } from '../auth.ts';
+import { jsonFitsWithin } from '../json-size.ts';
 
 export interface IngestService {
   ingest(messages: Message[]): Promise<IngestResult>;
@@ -35,7 +36,8 @@ export function ingestRoutes(app: FastifyInstance, svc: IngestService, keys: Aut
     const shared = pickShared(body);
     const messages = body.batch.map((item: unknown, i: number) => {
       const prefix = `batch.${i}.`;
-      if (item && typeof item === 'object' && Buffer.byteLength(JSON.stringify(item)) > MAX_MESSAGE_BYTES) {
+      if (item && typeof item === 'object' && !jsonFitsWithin(item, MAX_MESSAGE_BYTES)
+        && Buffer.byteLength(JSON.stringify(item)) > MAX_MESSAGE_BYTES) {
         throw new TailorError('payload_too_large', `batch.${i} is larger than 32 KB`, `batch.${i}`);
       }
       const merged = item && typeof item === 'object' && !Array.isArray(item) ? { ...shared, ...(item as object) } : item;
