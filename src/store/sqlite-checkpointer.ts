@@ -28,6 +28,8 @@ const db = new Database(workerData.file, { fileMustExist: true });
 db.pragma('busy_timeout = 5000');
 db.pragma('synchronous = ' + workerData.synchronous);
 db.pragma('wal_autocheckpoint = 0');
+// Checkpoints copy frames through their own buffer; the page cache would only hold memory.
+db.pragma('cache_size = 16');
 let timer;
 let stopped = false;
 const tick = () => {
@@ -59,6 +61,8 @@ export function startCheckpointer(
 ): Checkpointer {
   const worker = new Worker(WORKER, {
     eval: true,
+    // The script allocates next to nothing: keep the isolate's heap small.
+    resourceLimits: { maxOldGenerationSizeMb: 8, maxYoungGenerationSizeMb: 2 },
     workerData: {
       driver: createRequire(import.meta.url).resolve('better-sqlite3'),
       file,
