@@ -11,7 +11,7 @@ import { createIngestStore } from './store/ingest-store.ts';
 import { migrate } from './store/migrate.ts';
 import { ProfileQueries } from './store/profile-queries.ts';
 import { getSetting, setSettingOnce } from './store/settings.ts';
-import { qualityReport, storeCounts } from './store/stats.ts';
+import { pingDatabase, qualityReport, storeCounts } from './store/stats.ts';
 import { buildApp } from './server/app.ts';
 import type { AuthKeys } from './server/auth.ts';
 
@@ -76,7 +76,7 @@ export function createServer(t: Tailor, keys: AuthKeys, logger?: Logger): Fastif
     ingest: { ingest: (m) => t.ingest(m), newMessageId: t.newMessageId, now: () => t.clock.now() },
     profiles: t.profiles,
     quality: { report: (recent) => qualityReport(t.db, recent) },
-    status: { counts: () => storeCounts(t.db), dialect: t.db.dialect, version: VERSION },
+    status: { counts: () => storeCounts(t.db), ping: () => pingDatabase(t.db), dialect: t.db.dialect, version: VERSION },
   });
 }
 

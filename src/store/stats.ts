@@ -2,6 +2,11 @@ import { sql } from 'kysely';
 import { fromJson, fromTs, toInt } from './codec.ts';
 import type { Database } from './database.ts';
 
+/** Health probes hit this often: one trivial query, never a count over events. */
+export async function pingDatabase(db: Database): Promise<void> {
+  await sql`SELECT 1`.execute(db.kysely);
+}
+
 export interface StoreCounts { profiles: number; identities: number; events: number; products: number; changes: number; qualityIssues: number }
 
 export async function storeCounts(db: Database): Promise<StoreCounts> {

@@ -30,7 +30,7 @@ export async function ingestMessages(messages: Message[], deps: IngestDeps): Pro
   const unique = messages.filter((m) => !seen.has(m.messageId) && seen.add(m.messageId));
   const idents = new Map<string, Identity>();
   for (const m of unique) {
-    for (const i of messageIdentities(m, deps.normalize)) idents.set(identityKey(i), i);
+    for (const i of messageIdentities(m)) idents.set(identityKey(i), i);
     for (const i of previousIdentities(m)) idents.set(identityKey(i), i);
   }
   return deps.store.transaction(async (tx) => {

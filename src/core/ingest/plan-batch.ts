@@ -34,7 +34,7 @@ export interface PlanContext {
 }
 
 /** The identities a message carries. Alias carries previousId under both kinds it may be. */
-export function messageIdentities(m: Message, opts: NormalizeOptions = {}): Identity[] {
+export function messageIdentities(m: Message): Identity[] {
   const ids: Identity[] = [];
   if (m.userId) ids.push({ kind: 'user_id', value: m.userId });
   if (m.anonymousId) ids.push({ kind: 'anonymous_id', value: m.anonymousId });
@@ -45,7 +45,6 @@ export function messageIdentities(m: Message, opts: NormalizeOptions = {}): Iden
     // identity is the lower-cased address; the email trait keeps the local part as it was given.
     if (e.ok) ids.push({ kind: 'email', value: e.value.toLowerCase() });
   }
-  void opts;
   return ids;
 }
 
@@ -111,7 +110,7 @@ export function planBatch(messages: Message[], state: LoadedState, ctx: PlanCont
   };
 
   for (const m of messages) {
-    const ids = messageIdentities(m, ctx.normalize);
+    const ids = messageIdentities(m);
     const prev = previousIdentities(m);
     const found = new Set<string>();
     for (const i of ids) {
