@@ -108,6 +108,77 @@ export interface SettingsTable {
   value: string;
 }
 
+/** Feature, timer and segment times are epoch milliseconds on both dialects (migration 002). */
+export interface ProfileFeaturesTable {
+  profile_id: string;
+  first_event_at: number | null;
+  last_event_at: number | null;
+  frequency: number;
+  monetary: number;
+  first_order_at: number | null;
+  last_order_at: number | null;
+  orders_90d: number;
+  revenue_90d: number;
+  opens_30d: number;
+  clicks_30d: number;
+  last_open_at: number | null;
+  last_click_at: number | null;
+  top_category: string | null;
+  category_counts: Json;
+  hour_histogram: Json;
+  rfm_r: number | null;
+  rfm_f: number | null;
+  rfm_m: number | null;
+  rfm_score: number | null;
+  rfm_segment: string | null;
+  windows_as_of: number;
+  windows_expire_at: number | null;
+  updated_at: number;
+}
+
+export interface ConsentsTable {
+  profile_id: string;
+  purpose: string;
+  granted: number;
+  updated_at: number;
+  source: string;
+}
+
+export interface SegmentsTable {
+  id: string;
+  name: string;
+  description: string | null;
+  rules: Json;
+  options: Json;
+  version: number;
+  status: string;
+  size: number;
+  created_at: number;
+  updated_at: number;
+  computed_at: number | null;
+}
+
+export interface SegmentMembershipsTable {
+  segment_id: string;
+  profile_id: string;
+  entered_at: number;
+  exited_at: number | null;
+}
+
+export interface SegmentSizesTable {
+  segment_id: string;
+  at: number;
+  size: number;
+  entered: number;
+  exited: number;
+}
+
+export interface SegmentTimersTable {
+  segment_id: string;
+  profile_id: string;
+  due_at: number;
+}
+
 export interface Schema {
   profiles: ProfilesTable;
   identities: IdentitiesTable;
@@ -118,4 +189,10 @@ export interface Schema {
   import_runs: ImportRunsTable;
   import_rejects: ImportRejectsTable;
   settings: SettingsTable;
+  profile_features: ProfileFeaturesTable;
+  consents: ConsentsTable;
+  segments: SegmentsTable;
+  segment_memberships: SegmentMembershipsTable;
+  segment_sizes: SegmentSizesTable;
+  segment_timers: SegmentTimersTable;
 }

@@ -1,0 +1,115 @@
+/**
+ * The computed features a profile has, as stored (one row per profile in `profile_features`) and as
+ * rules and templates see them. Times are epoch milliseconds.
+ */
+export const ORDER_EVENT = 'Order Completed';
+export const OPEN_EVENT = 'Email Opened';
+export const CLICK_EVENT = 'Email Clicked';
+export const DAY_MS = 86_400_000;
+export const ORDERS_WINDOW_MS = 90 * DAY_MS;
+export const ENGAGEMENT_WINDOW_MS = 30 * DAY_MS;
+
+/** A profile's stored feature row. */
+export interface FeatureRow {
+  profileId: string;
+  firstEventAt: number | null;
+  lastEventAt: number | null;
+  frequency: number;
+  monetary: number;
+  firstOrderAt: number | null;
+  lastOrderAt: number | null;
+  /** Orders and their revenue in the 90 days up to `windowsAsOf`. */
+  orders90d: number;
+  revenue90d: number;
+  /** Opens and clicks in the 30 days up to `windowsAsOf`. */
+  opens30d: number;
+  clicks30d: number;
+  lastOpenAt: number | null;
+  lastClickAt: number | null;
+  topCategory: string | null;
+  /** Items bought per product category (by quantity). */
+  categoryCounts: Record<string, number>;
+  /** Opens and clicks per hour of the week in UTC: index 0 is Monday 00:00–00:59, 167 is Sunday 23:00–23:59. */
+  hourHistogram: number[];
+  rfmR: number | null;
+  rfmF: number | null;
+  rfmM: number | null;
+  rfmScore: number | null;
+  rfmSegment: string | null;
+  /** The windowed counts are exact as of this instant… */
+  windowsAsOf: number;
+  /** …and stay exact until this one, when the oldest event in a window leaves it (null: none will). */
+  windowsExpireAt: number | null;
+}
+
+export type FeatureKind = 'number' | 'string' | 'time';
+
+/**
+ * How a feature is read. `column` features are stored as they are; `daysSince` features count whole
+ * days from a stored time to the evaluation instant (floor); `ratio` divides two columns.
+ */
+export type FeatureSource =
+  | { column: keyof FeatureRow & string }
+  | { daysSince: 'lastOrderAt' | 'firstEventAt' | 'lastOpenAt' }
+  | { ratio: ['monetary', 'frequency'] };
+
+export interface FeatureDef { kind: FeatureKind; source: FeatureSource; description: string }
+
+export const FEATURES: Record<string, FeatureDef> = {
+  recency_days: { kind: 'number', source: { daysSince: 'lastOrderAt' }, description: 'whole days since the last order (none without orders)' },
+  frequency: { kind: 'number', source: { column: 'frequency' }, description: 'orders, all time' },
+  monetary: { kind: 'number', source: { column: 'monetary' }, description: 'revenue, all time' },
+  aov: { kind: 'number', source: { ratio: ['monetary', 'frequency'] }, description: 'average order value (none without orders)' },
+  tenure_days: { kind: 'number', source: { daysSince: 'firstEventAt' }, description: 'whole days since the first event' },
+  orders_90d: { kind: 'number', source: { column: 'orders90d' }, description: 'orders in the last 90 days' },
+  revenue_90d: { kind: 'number', source: { column: 'revenue90d' }, description: 'revenue in the last 90 days' },
+  last_order_at: { kind: 'time', source: { column: 'lastOrderAt' }, description: 'time of the last order' },
+  first_order_at: { kind: 'time', source: { column: 'firstOrderAt' }, description: 'time of the first order' },
+  opens_30d: { kind: 'number', source: { column: 'opens30d' }, description: 'email opens in the last 30 days' },
+  clicks_30d: { kind: 'number', source: { column: 'clicks30d' }, description: 'email clicks in the last 30 days' },
+  last_open_at: { kind: 'time', source: { column: 'lastOpenAt' }, description: 'time of the last email open' },
+  days_since_open: { kind: 'number', source: { daysSince: 'lastOpenAt' }, description: 'whole days since the last email open' },
+  top_category: { kind: 'string', source: { column: 'topCategory' }, description: 'the category bought most (by items; ties by name)' },
+  rfm_r: { kind: 'number', source: { column: 'rfmR' }, description: 'RFM recency score 1–5 (5 = most recent)' },
+  rfm_f: { kind: 'number', source: { column: 'rfmF' }, description: 'RFM frequency score 1–5' },
+  rfm_m: { kind: 'number', source: { column: 'rfmM' }, description: 'RFM monetary score 1–5' },
+  rfm_score: { kind: 'number', source: { column: 'rfmScore' }, description: 'RFM cell as a number: 100·R + 10·F + M (e.g. 545)' },
+  rfm_segment: { kind: 'string', source: { column: 'rfmSegment' }, description: 'the named RFM segment (Champions, At Risk, …)' },
+};
+
+/** The snake_case column of a FeatureRow field. */
+export const columnOf = (field: string): string => field.replace(/[A-Z0-9]+/g, (m) => `_${m.toLowerCase()}`);
+
+/** A feature's value for one profile at `now`; null when it has none (no row, or no orders for recency). */
+export function featureValue(name: string, row: FeatureRow | null, now: number): number | string | null {
+  const def = FEATURES[name];
+  if (!def) return null;
+  const s = def.source;
+  if ('column' in s) {
+    if (row === null) return name === 'frequency' || name === 'monetary' || name.endsWith('_90d') || name.endsWith('_30d') ? 0 : null;
+    return row[s.column] as number | string | null;
+  }
+  if (row === null) return null;
+  if ('daysSince' in s) {
+    const t = row[s.daysSince];
+    return t === null ? null : Math.floor((now - t) / DAY_MS);
+  }
+  return row.frequency > 0 ? row.monetary / row.frequency : null;
+}
+
+/** The feature names whose value can change with time alone (no new event): the `daysSince` ones. */
+export const isTimeDerived = (name: string): boolean => {
+  const s = FEATURES[name]?.source;
+  return !!s && 'daysSince' in s;
+};
+
+/** Features that read the 90-day or 30-day windows: they change when `windowsExpireAt` passes. */
+export const isWindowed = (name: string): boolean => /_(90|30)d$/.test(name);
+
+export const emptyHistogram = (): number[] => new Array<number>(168).fill(0);
+
+/** Hour of the week in UTC, Monday 00:00 = 0. */
+export function hourOfWeek(t: number): number {
+  const d = new Date(t);
+  return ((d.getUTCDay() + 6) % 7) * 24 + d.getUTCHours();
+}
