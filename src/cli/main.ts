@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerDemo } from './commands/demo.ts';
+import { registerFeatures } from './commands/features.ts';
 import { registerImport } from './commands/import.ts';
 import { registerMigrate } from './commands/migrate.ts';
 import { registerQuality } from './commands/quality.ts';
@@ -16,5 +17,6 @@ registerDemo(program);
 registerMigrate(program);
 registerQuality(program);
 registerImport(program);
+registerFeatures(program);
 
 program.parseAsync(process.argv).catch(fail);

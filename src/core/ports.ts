@@ -1,5 +1,8 @@
+import type { FeatureRow } from './features/catalog.ts';
+import type { FeatureEvent } from './features/feature-event.ts';
 import type { Identity } from './identity/identity-keys.ts';
 import type { BatchPlan } from './ingest/plan-batch.ts';
+import type { ConsentMessage, ConsentRecord } from './privacy/consent-state.ts';
 import type { ProfileState } from './schemas/profile.ts';
 
 /**
@@ -8,8 +11,29 @@ import type { ProfileState } from './schemas/profile.ts';
  */
 export interface Clock { now(): number }
 
+/** What the ingest transaction reads and writes of feature rows (see features/update-features.ts). */
+export interface FeatureTx {
+  loadFeatureRows(profileIds: string[]): Promise<Map<string, FeatureRow>>;
+  /** Every event of these profiles (properties only needed for orders). */
+  allFeatureEvents(profileIds: string[]): Promise<FeatureEvent[]>;
+  /** Per profile: its order, open and click track events after `windowStart`, and all of its events after `since`. */
+  recentFeatureEvents(profiles: { profileId: string; since: number }[], windowStart: number): Promise<FeatureEvent[]>;
+  /** Upserts the rows; stored RFM scores are left as they are. */
+  saveFeatureRows(rows: FeatureRow[], at: number): Promise<void>;
+  deleteFeatureRows(profileIds: string[]): Promise<void>;
+}
+
+/** What the ingest transaction reads and writes of consent (see privacy/consent-state.ts). */
+export interface ConsentTx {
+  loadConsents(profileIds: string[]): Promise<ConsentRecord[]>;
+  /** The stored messages of these profiles at exactly these instants. */
+  consentMessagesAt(keys: { profileId: string; at: number }[]): Promise<ConsentMessage[]>;
+  saveConsents(records: ConsentRecord[]): Promise<void>;
+  deleteConsents(profileIds: string[]): Promise<void>;
+}
+
 /** One ingest transaction: what the batch planner must read, and the plan it writes back. */
-export interface IngestTx {
+export interface IngestTx extends FeatureTx, ConsentTx {
   existingMessageIds(ids: string[]): Promise<Set<string>>;
   /** identity key (`kind:value`) → live profile id, for those that exist. */
   lookupIdentities(ids: Identity[]): Promise<Map<string, string>>;

@@ -1,11 +1,17 @@
 import { identityKey, type Identity } from '../core/identity/identity-keys.ts';
 import type { BatchPlan } from '../core/ingest/plan-batch.ts';
 import type { PiiCodec } from '../core/pii-codec.ts';
+import type { FeatureRow } from '../core/features/catalog.ts';
+import type { FeatureEvent } from '../core/features/feature-event.ts';
 import type { IngestStore, IngestTx } from '../core/ports.ts';
+import type { ConsentMessage, ConsentRecord } from '../core/privacy/consent-state.ts';
 import type { ProfileState } from '../core/schemas/profile.ts';
 import { writeTables, type Column, type TableWrite } from './bulk-write.ts';
 import { fromJson, fromTs, toJson, toTs } from './codec.ts';
+import { consentMessagesAt, deleteConsents, loadConsents, saveConsents } from './consent-store.ts';
 import type { Database, SqlRunner } from './database.ts';
+import { allFeatureEvents, recentFeatureEvents } from './feature-events.ts';
+import { deleteFeatureRows, loadFeatureRows, saveFeatureRows } from './feature-rows.ts';
 
 const c = (name: string, pgType: string): Column => ({ name, pgType });
 const PROFILE_COLS = [c('id', 'text'), c('traits', 'jsonb'), c('trait_stamps', 'jsonb'), c('first_seen_at', 'timestamptz'),
@@ -94,6 +100,42 @@ class Tx implements IngestTx {
       ? await this.sql.all('SELECT * FROM profiles WHERE id = ANY(?::text[]) ORDER BY id FOR UPDATE', [ids])
       : await this.sql.all('SELECT * FROM profiles WHERE id IN (SELECT value FROM json_each(?))', [JSON.stringify(ids)]);
     return new Map(rows.map((r) => [r.id as string, rowToProfile(r)]));
+  }
+
+  loadFeatureRows(ids: string[]): Promise<Map<string, FeatureRow>> {
+    return loadFeatureRows(this.sql, ids);
+  }
+
+  allFeatureEvents(ids: string[]): Promise<FeatureEvent[]> {
+    return allFeatureEvents(this.sql, ids);
+  }
+
+  recentFeatureEvents(profiles: { profileId: string; since: number }[], windowStart: number): Promise<FeatureEvent[]> {
+    return recentFeatureEvents(this.sql, profiles, windowStart);
+  }
+
+  saveFeatureRows(rows: FeatureRow[], at: number): Promise<void> {
+    return saveFeatureRows(this.sql, rows, at);
+  }
+
+  deleteFeatureRows(ids: string[]): Promise<void> {
+    return deleteFeatureRows(this.sql, ids);
+  }
+
+  loadConsents(ids: string[]): Promise<ConsentRecord[]> {
+    return loadConsents(this.sql, ids);
+  }
+
+  consentMessagesAt(keys: { profileId: string; at: number }[]): Promise<ConsentMessage[]> {
+    return consentMessagesAt(this.sql, keys);
+  }
+
+  saveConsents(records: ConsentRecord[]): Promise<void> {
+    return saveConsents(this.sql, records);
+  }
+
+  deleteConsents(ids: string[]): Promise<void> {
+    return deleteConsents(this.sql, ids);
   }
 
   async apply(plan: BatchPlan): Promise<void> {

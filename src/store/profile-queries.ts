@@ -1,7 +1,10 @@
 import { sql, type Kysely } from 'kysely';
+import { FEATURES, featureValue } from '../core/features/catalog.ts';
 import type { PiiCodec } from '../core/pii-codec.ts';
+import type { Clock } from '../core/ports.ts';
 import { fromJson, fromTs, fromTsOrNull, toInt } from './codec.ts';
 import type { Database } from './database.ts';
+import { currentFeatures } from './feature-store.ts';
 import type { Schema } from './schema.ts';
 
 export interface ProfileDocument {
@@ -15,6 +18,9 @@ export interface ProfileDocument {
   updatedAt: string;
   eventCounts: { total: number; byType: Record<string, number>; byName: Record<string, number> };
   lastEvents: EventDocument[];
+  /** The rule-visible features (catalog.ts) at the time of the request, with the send-hour histogram and category counts. */
+  features: { [name: string]: number | string | null | number[] | Record<string, number>; hourHistogram: number[]; categoryCounts: Record<string, number> };
+  consents: Record<string, { granted: boolean; updatedAt: string }>;
 }
 
 export interface EventDocument {
@@ -51,7 +57,7 @@ const iso = (v: unknown) => new Date(fromTs(v)).toISOString();
 /** Read side of profiles: look-ups by any identifier, lists with trait filters, history. */
 export class ProfileQueries {
   private readonly k: Kysely<Schema>;
-  constructor(private readonly db: Database, private readonly codec: PiiCodec) {
+  constructor(private readonly db: Database, private readonly codec: PiiCodec, private readonly clock: Clock = { now: () => Date.now() }) {
     this.k = db.kysely;
   }
 
@@ -85,7 +91,8 @@ export class ProfileQueries {
   async get(id: string, lastEvents = 20): Promise<ProfileDocument | null> {
     const p = await this.k.selectFrom('profiles').selectAll().where('id', '=', id).executeTakeFirst();
     if (!p) return null;
-    const [identities, merged, byType, byName, events] = await Promise.all([
+    const now = this.clock.now();
+    const [identities, merged, byType, byName, events, features, consents] = await Promise.all([
       this.k.selectFrom('identities').select(['kind', 'value']).where('profile_id', '=', id).orderBy('kind').orderBy('created_at').execute(),
       this.k.selectFrom('profiles').select('id').where('merged_into', '=', id).orderBy('id').execute(),
       this.k.selectFrom('events').select(['type', sql<number>`count(*)`.as('n')]).where('profile_id', '=', id).groupBy('type').execute(),
@@ -93,6 +100,8 @@ export class ProfileQueries {
         .where('type', '=', 'track').groupBy('name').orderBy(sql`count(*)`, 'desc').limit(50).execute(),
       this.k.selectFrom('events').select(['message_id', 'type', 'name', 'timestamp', 'received_at', 'properties', 'context'])
         .where('profile_id', '=', id).orderBy('timestamp', 'desc').orderBy('id', 'desc').limit(lastEvents).execute(),
+      currentFeatures(this.db, id, now),
+      this.k.selectFrom('consents').select(['purpose', 'granted', 'updated_at']).where('profile_id', '=', id).orderBy('purpose').execute(),
     ]);
     const countsByType = Object.fromEntries(byType.map((r) => [r.type, toInt(r.n)]));
     return {
@@ -113,6 +122,11 @@ export class ProfileQueries {
         messageId: e.message_id, type: e.type, name: e.name, timestamp: iso(e.timestamp), receivedAt: iso(e.received_at),
         properties: fromJson(e.properties), context: e.context === null ? null : fromJson(e.context),
       })),
+      features: {
+        ...Object.fromEntries(Object.keys(FEATURES).map((name) => [name, featureValue(name, features, now)])),
+        hourHistogram: features.hourHistogram, categoryCounts: features.categoryCounts,
+      },
+      consents: Object.fromEntries(consents.map((c) => [c.purpose, { granted: Number(c.granted) === 1, updatedAt: iso(Number(c.updated_at)) }])),
     };
   }
 

@@ -38,7 +38,10 @@ export interface FeatureRow {
   rfmSegment: string | null;
   /** The windowed counts are exact as of this instant… */
   windowsAsOf: number;
-  /** …and stay exact until this one, when the oldest event in a window leaves it (null: none will). */
+  /**
+   * …and stay exact until this one: when the oldest event in a window leaves it, or when an event
+   * stamped after `windowsAsOf` comes due, whichever is first (null: neither will happen).
+   */
   windowsExpireAt: number | null;
 }
 

@@ -1,8 +1,10 @@
 import { identityKey, type Identity } from '../identity/identity-keys.ts';
 import type { NormalizeOptions } from '../identity/normalize-traits.ts';
+import { updateFeatures } from '../features/update-features.ts';
 import type { Clock, IngestStore } from '../ports.ts';
+import { updateConsents } from '../privacy/consent-state.ts';
 import type { Message } from '../schemas/segment-message.ts';
-import { messageIdentities, planBatch, previousIdentities } from './plan-batch.ts';
+import { messageIdentities, planBatch, previousIdentities, type BatchPlan } from './plan-batch.ts';
 
 export interface IngestDeps {
   store: IngestStore;
@@ -19,6 +21,24 @@ export interface IngestResult {
   merges: number;
   traitChanges: number;
   qualityIssues: number;
+  /** The live profiles the batch changed, with what changed: the real-time segment engine re-evaluates these. */
+  touched: TouchedProfile[];
+  /** Profiles merged into others by the batch. */
+  mergedAway: string[];
+}
+
+export interface TouchedProfile {
+  profileId: string;
+  /** Top-level trait keys set or unset (`address` for `address.city`). */
+  traits: string[];
+  /** Names of the events stored: track event names, page and screen names. */
+  events: string[];
+  /** Consent purposes whose record was created or whose grant flipped. */
+  consents: string[];
+  /** The profile survived a merge: its events and traits may have changed wholesale. */
+  merged: boolean;
+  /** The batch created the profile. */
+  created: boolean;
 }
 
 /**
@@ -45,6 +65,8 @@ export async function ingestMessages(messages: Message[], deps: IngestDeps): Pro
       now: deps.clock.now(), newProfileId: deps.newProfileId, normalize: deps.normalize,
     });
     await tx.apply(plan);
+    await updateFeatures(tx, plan);
+    const consents = await updateConsents(tx, plan);
     return {
       received: messages.length,
       stored: plan.events.length,
@@ -53,6 +75,27 @@ export async function ingestMessages(messages: Message[], deps: IngestDeps): Pro
       merges: plan.changes.filter((c) => c.kind === 'merge').length,
       traitChanges: plan.changes.filter((c) => c.kind === 'trait_set' || c.kind === 'trait_unset').length,
       qualityIssues: plan.quality.length,
+      touched: touchedProfiles(plan, consents),
+      mergedAway: plan.profiles.filter((p) => p.profile.mergedInto).map((p) => p.profile.id),
     };
   });
+}
+
+function touchedProfiles(plan: BatchPlan, consents: Map<string, string[]>): TouchedProfile[] {
+  const byId = new Map<string, { traits: Set<string>; events: Set<string>; merged: boolean; created: boolean }>();
+  for (const { profile, isNew } of plan.profiles) {
+    if (!profile.mergedInto) byId.set(profile.id, { traits: new Set(), events: new Set(), merged: false, created: isNew });
+  }
+  for (const c of plan.changes) {
+    const t = byId.get(c.profileId);
+    if (!t) continue;
+    if ((c.kind === 'trait_set' || c.kind === 'trait_unset') && c.field) t.traits.add(c.field.split('.')[0]!);
+    else if (c.kind === 'merge') t.merged = true;
+  }
+  for (const e of plan.events) {
+    if (e.name !== null && (e.type === 'track' || e.type === 'page' || e.type === 'screen')) byId.get(e.profileId)?.events.add(e.name);
+  }
+  return [...byId].map(([profileId, t]) => ({
+    profileId, traits: [...t.traits], events: [...t.events], consents: consents.get(profileId) ?? [], merged: t.merged, created: t.created,
+  }));
 }
