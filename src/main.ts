@@ -11,6 +11,12 @@ import { createIngestStore } from './store/ingest-store.ts';
 import { migrate } from './store/migrate.ts';
 import { ProfileQueries } from './store/profile-queries.ts';
 import { getSetting, setSettingOnce } from './store/settings.ts';
+import { SegmentEngine } from './core/segments/engine.ts';
+import { refreshExpiredWindows } from './store/feature-store.ts';
+import { SegmentQueries } from './store/segment-queries.ts';
+import { createSegmentStore, unknownNames } from './store/segment-store.ts';
+import { RealtimeQueue } from './jobs/realtime-queue.ts';
+import { SegmentScheduler } from './jobs/segment-scheduler.ts';
 import { pingDatabase, qualityReport, storeCounts } from './store/stats.ts';
 import { buildApp } from './server/app.ts';
 import type { AuthKeys } from './server/auth.ts';
@@ -25,11 +31,17 @@ export interface Tailor {
   clock: Clock;
   ingest(messages: Message[]): Promise<IngestResult>;
   profiles: ProfileQueries;
+  segments: SegmentEngine;
+  segmentQueries: SegmentQueries;
+  /** Changed profiles on their way to real-time segment re-evaluation; `drain()` waits for them. */
+  realtime: RealtimeQueue;
+  /** Fires window timers; started by `tailor serve` (and by anything else that wants live windows). */
+  scheduler: SegmentScheduler;
   newMessageId(): string;
   close(): Promise<void>;
 }
 
-export async function createTailor(config: Config, opts: { clock?: Clock } = {}): Promise<Tailor> {
+export async function createTailor(config: Config, opts: { clock?: Clock; onError?: (e: unknown) => void } = {}): Promise<Tailor> {
   const db = await openDatabase(config.db);
   try {
     await migrate(db);
@@ -40,14 +52,40 @@ export async function createTailor(config: Config, opts: { clock?: Clock } = {})
   const clock = opts.clock ?? { now: () => Date.now() };
   const store = createIngestStore(db, plainCodec);
   const deps = { store, clock, newProfileId: () => randomUUID(), normalize: { defaultRegion: config.defaultRegion } };
+  const onError = opts.onError ?? ((e: unknown) => console.error('[tailor] segment update failed:', e));
+  const segments = new SegmentEngine({
+    store: createSegmentStore(db),
+    clock,
+    dialect: db.dialect,
+    newId: () => randomUUID(),
+    refreshExpiredFeatures: (now, limit) => refreshExpiredWindows(db, now, limit),
+    unknownNames: (traits, events) => unknownNames(db, traits, events),
+  });
+  const scheduler = new SegmentScheduler({ tick: () => segments.tick(), nextDue: () => segments.nextDue(), now: () => clock.now() }, onError);
+  const realtime = new RealtimeQueue(async (changes, mergedAway) => {
+    const r = await segments.process(changes, mergedAway);
+    scheduler.notify(r.nextDue);
+  }, onError);
   return {
     config,
     db,
     clock,
-    ingest: (messages) => ingestMessages(messages, deps),
-    profiles: new ProfileQueries(db, plainCodec),
+    ingest: async (messages) => {
+      const r = await ingestMessages(messages, deps);
+      realtime.push(r.touched.map((t) => ({ ...t, all: t.merged || t.created })), r.mergedAway);
+      return r;
+    },
+    profiles: new ProfileQueries(db, plainCodec, clock),
+    segments,
+    segmentQueries: new SegmentQueries(db, plainCodec),
+    realtime,
+    scheduler,
     newMessageId: () => `tailor-${randomUUID()}`,
-    close: () => db.close(),
+    close: async () => {
+      await scheduler.stop();
+      await realtime.drain();
+      await db.close();
+    },
   };
 }
 
@@ -75,6 +113,7 @@ export function createServer(t: Tailor, keys: AuthKeys, logger?: Logger): Fastif
     logger,
     ingest: { ingest: (m) => t.ingest(m), newMessageId: t.newMessageId, now: () => t.clock.now() },
     profiles: t.profiles,
+    segments: { engine: t.segments, queries: t.segmentQueries, resolveProfile: (ref) => t.profiles.resolve({ id: ref }) },
     quality: { report: (recent) => qualityReport(t.db, recent) },
     status: { counts: () => storeCounts(t.db), ping: () => pingDatabase(t.db), dialect: t.db.dialect, version: VERSION },
   });

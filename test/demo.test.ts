@@ -12,7 +12,8 @@ import { normalizePhone } from '../src/core/identity/phone.ts';
 import { normalizeTimezone } from '../src/core/identity/timezone.ts';
 import { BEHAVIOURS, SEGMENTS, type Segment } from '../src/demo/behaviours.ts';
 import { demoDataSet, type DemoSpec } from '../src/demo/demo-messages.ts';
-import { loadDemo, type DemoSummary } from '../src/demo/load-demo.ts';
+import { DEFAULT_DEMO_END, loadDemo, type DemoSummary } from '../src/demo/load-demo.ts';
+import { createDemoSegments, DEMO_SEGMENTS } from '../src/demo/demo-segments.ts';
 import { createTailor, type Tailor } from '../src/main.ts';
 import { fromJson, fromTs, toInt } from '../src/store/codec.ts';
 import { storeCounts } from '../src/store/stats.ts';
@@ -215,5 +216,20 @@ describe.each(dialects)('loadDemo on $name', ({ url }) => {
       const clickRate = (k: Segment) => sum(bySegment.get(k)!, 'Email Clicked') / Math.max(1, sum(bySegment.get(k)!, 'Email Opened'));
       expect(clickRate('bargain_hunter')).toBeGreaterThan(2 * clickRate('frequent_buyer'));
     });
+  });
+});
+
+describe('demo segments', () => {
+  it('are created once, and each has members on the demo data', async () => {
+    const t = await createTailor(loadConfig({}, { db: tempSqlite() }), { clock: { now: () => DEFAULT_DEMO_END.getTime() + 86_400_000 } });
+    try {
+      await loadDemo(t, { customers: 400, seed: 3 });
+      const made = await createDemoSegments(t);
+      expect(made.map((s) => s.name)).toEqual(DEMO_SEGMENTS.map((s) => s.name));
+      for (const s of made) expect(s.size, s.name).toBeGreaterThan(0);
+      expect(await createDemoSegments(t)).toEqual([]);
+    } finally {
+      await t.close();
+    }
   });
 });

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { csvCell } from '../core/csv-line.ts';
 
 export interface Reject {
   row: number;
@@ -47,4 +48,3 @@ export class RejectsFile {
   }
 }
 
-const csvCell = (s: string) => (/[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);

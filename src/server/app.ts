@@ -6,6 +6,7 @@ import { errorBody, STATUS } from './error-map.ts';
 import { ingestRoutes, type IngestService } from './routes/ingest.ts';
 import { profileRoutes, type ProfileService } from './routes/profiles.ts';
 import { qualityRoutes, type QualityService } from './routes/quality.ts';
+import { segmentRoutes, type SegmentService } from './routes/segments.ts';
 import { statusRoutes, type StatusService } from './routes/status.ts';
 
 export interface AppDeps {
@@ -13,6 +14,7 @@ export interface AppDeps {
   ingest: IngestService;
   profiles: ProfileService;
   quality: QualityService;
+  segments: SegmentService;
   status: StatusService;
   logger?: Logger | undefined;
 }
@@ -55,6 +57,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   ingestRoutes(app, deps.ingest, deps.keys);
   profileRoutes(app, deps.profiles, deps.keys);
   qualityRoutes(app, deps.quality, deps.keys);
+  segmentRoutes(app, deps.segments, deps.keys);
   statusRoutes(app, deps.status);
   return app;
 }

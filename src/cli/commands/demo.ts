@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { TailorError } from '../../core/errors.ts';
 import { parseDate } from '../../core/identity/dates.ts';
 import { DEFAULT_DEMO_END, loadDemo, MAX_CUSTOMERS, type DemoOptions, type DemoSummary } from '../../demo/load-demo.ts';
+import { createDemoSegments } from '../../demo/demo-segments.ts';
 import { withTailor } from '../context.ts';
 import { print } from '../output.ts';
 
@@ -20,9 +21,11 @@ export function registerDemo(program: Command): void {
       await withTailor(cmd, async (t) => {
         const bar = !flags.json && process.stderr.isTTY ? progressBar(opts.customers) : undefined;
         try {
-          const summary = await loadDemo(t, { ...opts, onProgress: bar ? (done) => bar.update(done) : undefined });
+          const loaded = await loadDemo(t, { ...opts, onProgress: bar ? (done) => bar.update(done) : undefined });
           bar?.stop();
-          print(!!flags.json, summary, () => describe(summary));
+          const summary = { ...loaded, exampleSegments: await createDemoSegments(t) };
+          print(!!flags.json, summary, () => `${describe(loaded)}${summary.exampleSegments.length ? `
+example segments: ${summary.exampleSegments.map((s) => `${s.name} (${s.size})`).join(', ')}` : ''}`);
         } finally {
           bar?.stop();
         }

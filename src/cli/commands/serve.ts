@@ -14,13 +14,15 @@ export function registerServe(program: Command): void {
       const config = configFrom(cmd);
       if (opts.port) config.port = Number(opts.port);
       const logger = pino({ level: config.logLevel });
-      const t = await createTailor(config);
+      const t = await createTailor(config, { onError: (err) => logger.error({ err }, 'segment update failed') });
       const keys = await ensureKeys(t);
       if (opts.demo && (await storeCounts(t.db)).events === 0) {
         const { loadDemo } = await import('../../demo/load-demo.ts');
         logger.info('empty database: loading demo data (skip with --no-demo)');
         const r = await loadDemo(t, { customers: 2000, seed: 1 });
         logger.info({ ...r }, 'demo data loaded');
+        const { createDemoSegments } = await import('../../demo/demo-segments.ts');
+        logger.info({ segments: await createDemoSegments(t) }, 'demo segments created');
       }
       const app = createServer(t, keys, logger);
       const shutdown = async () => {
@@ -31,6 +33,7 @@ export function registerServe(program: Command): void {
       process.once('SIGINT', shutdown);
       process.once('SIGTERM', shutdown);
       const address = await app.listen({ port: config.port, host: config.host });
+      t.scheduler.start();
       if (keys.generated) {
         process.stdout.write(`\nGenerated API keys (shown once; stored in the database):\n  write key: ${keys.writeKey}\n  admin key: ${keys.adminKey}\n\n`);
       }

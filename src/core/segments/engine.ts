@@ -1,0 +1,278 @@
+import { TailorError } from '../errors.ts';
+import { FEATURES } from '../features/catalog.ts';
+import type { Clock } from '../ports.ts';
+import { parseRule, type Rule } from '../schemas/segment-rule.ts';
+import type { CompileContext } from './compile-sql.ts';
+import { compileMembershipQuery } from './compile-membership.ts';
+import { dependencyOrder, ruleDeps } from './dependencies.ts';
+import { explain, evaluate, type ExplainNode } from './evaluate.ts';
+import { decide } from './membership.ts';
+import { parseOptions, stayRule, type SegmentOptions } from './options.ts';
+import { planTimers } from './plan-timers.ts';
+import type { MembershipWrite, SegmentRecord, SegmentStore, TimerWrite } from './ports.ts';
+import { ENTERED_EVENT, EXITED_EVENT, reevaluateProfile, type ChangeSet, type PlannedSegment } from './realtime.ts';
+
+export interface SegmentInput { name: string; description?: string | null | undefined; rules: unknown; options?: unknown }
+
+export interface RecomputeResult { size: number; entered: number; exited: number; ms: number }
+
+/** What the engine needs besides the segment store. */
+export interface EngineDeps {
+  store: SegmentStore;
+  clock: Clock;
+  dialect: CompileContext['dialect'];
+  newId: () => string;
+  /** Recomputes windowed features that have expired; returns the profiles refreshed. */
+  refreshExpiredFeatures(now: number, limit: number): Promise<string[]>;
+  /** Which of these trait keys and event names no stored profile or event has yet. */
+  unknownNames(traits: string[], events: string[]): Promise<{ traits: string[]; events: string[] }>;
+}
+
+const CHUNK = 200;
+
+/**
+ * The segment use cases: saving segments (validated, cycle-free, computed in batch), keeping
+ * membership live as profiles change, and firing window timers.
+ */
+export class SegmentEngine {
+  constructor(private readonly d: EngineDeps) {}
+
+  async list(): Promise<SegmentRecord[]> {
+    return this.d.store.list();
+  }
+
+  async get(idOrName: string): Promise<SegmentRecord> {
+    const s = (await this.d.store.list()).find((x) => x.id === idOrName || x.name === idOrName);
+    if (!s) throw new TailorError('not_found', `no segment ${JSON.stringify(idOrName)}`, 'segment');
+    return s;
+  }
+
+  /** Validates a new segment, saves it and computes its members. Returns the segment and warnings. */
+  async create(input: SegmentInput): Promise<{ segment: SegmentRecord; warnings: string[]; result: RecomputeResult }> {
+    const { name, rules, options } = this.validate(input);
+    const all = await this.d.store.list();
+    if (all.some((s) => s.name === name)) throw new TailorError('conflict', `a segment named ${JSON.stringify(name)} exists`, 'name');
+    checkCycles(all, { name, rules });
+    const now = this.d.clock.now();
+    const segment: SegmentRecord = {
+      id: this.d.newId(), name, description: input.description ?? null, rules, options, version: 1,
+      status: 'computing', size: 0, createdAt: now, updatedAt: now, computedAt: null,
+    };
+    await this.d.store.save(segment);
+    const warnings = await this.warnings(rules, all);
+    const result = await this.recompute(segment.id);
+    return { segment: await this.get(segment.id), warnings, result };
+  }
+
+  /** Replaces rules/options/name/description; a rule or option change recomputes in batch. */
+  async update(idOrName: string, patch: Partial<SegmentInput>): Promise<{ segment: SegmentRecord; warnings: string[]; result?: RecomputeResult }> {
+    const cur = await this.get(idOrName);
+    const merged = this.validate({
+      name: patch.name ?? cur.name,
+      rules: patch.rules ?? cur.rules,
+      options: patch.options ?? cur.options,
+    });
+    const all = await this.d.store.list();
+    if (merged.name !== cur.name && all.some((s) => s.name === merged.name)) {
+      throw new TailorError('conflict', `a segment named ${JSON.stringify(merged.name)} exists`, 'name');
+    }
+    if (merged.name !== cur.name && all.some((s) => s.id !== cur.id && ruleDeps(s.rules).segments.has(cur.name))) {
+      throw new TailorError('conflict', `other segments nest ${JSON.stringify(cur.name)} by name; rename would break them`, 'name');
+    }
+    checkCycles(all.filter((s) => s.id !== cur.id), merged);
+    const changed = JSON.stringify(merged.rules) !== JSON.stringify(cur.rules) || JSON.stringify(merged.options) !== JSON.stringify(cur.options);
+    const next: SegmentRecord = {
+      ...cur, ...merged, description: patch.description !== undefined ? patch.description : cur.description,
+      version: changed ? cur.version + 1 : cur.version, updatedAt: this.d.clock.now(),
+    };
+    await this.d.store.save(next);
+    const warnings = await this.warnings(merged.rules, all);
+    if (!changed) return { segment: next, warnings };
+    const result = await this.recompute(next.id);
+    return { segment: await this.get(next.id), warnings, result };
+  }
+
+  async remove(idOrName: string): Promise<void> {
+    const s = await this.get(idOrName);
+    const users = (await this.d.store.list()).filter((x) => x.id !== s.id && ruleDeps(x.rules).segments.has(s.name));
+    if (users.length) {
+      throw new TailorError('conflict', `segment ${JSON.stringify(s.name)} is nested by ${users.map((u) => JSON.stringify(u.name)).join(', ')}`, 'segment');
+    }
+    await this.d.store.remove(s.id);
+  }
+
+  /**
+   * Recomputes one segment in batch (SQL), writes the differences as entries and exits (with their
+   * events), and replaces the segment's timers.
+   */
+  async recompute(idOrName: string): Promise<RecomputeResult> {
+    const started = performance.now();
+    const all = await this.d.store.list();
+    const s = all.find((x) => x.id === idOrName || x.name === idOrName);
+    if (!s) throw new TailorError('not_found', `no segment ${JSON.stringify(idOrName)}`, 'segment');
+    const now = this.d.clock.now();
+    const q = compileMembershipQuery(s.id, s.rules, s.options, this.context(all, now));
+    const target = new Set(await this.d.store.matching(q));
+    const current = await this.d.store.members(s.id);
+    const memberships: MembershipWrite[] = [];
+    for (const id of target) if (!current.has(id)) memberships.push({ segmentId: s.id, segmentName: s.name, profileId: id, entered: true, at: now });
+    for (const id of current.keys()) if (!target.has(id)) memberships.push({ segmentId: s.id, segmentName: s.name, profileId: id, entered: false, at: now });
+    const after = new Map<string, number>();
+    for (const id of target) after.set(id, current.get(id) ?? now);
+    const timers = await planTimers(s, after, this.d.store, now);
+    const entered = memberships.filter((m) => m.entered).length;
+    const saved: SegmentRecord = { ...s, status: 'ready', size: target.size, computedAt: now };
+    await this.d.store.write({ memberships, timers, replaceTimersOf: [s.id], segments: [saved], at: now });
+    return { size: target.size, entered, exited: memberships.length - entered, ms: performance.now() - started };
+  }
+
+  /** Counts and samples the profiles a rule matches now, without saving anything. */
+  async preview(rules: unknown, limit = 20): Promise<{ count: number; sample: string[] }> {
+    const rule = parseRule(rules);
+    const all = await this.d.store.list();
+    const q = compileMembershipQuery('', rule, {}, this.context(all, this.d.clock.now()));
+    return this.d.store.countAndSample(q, limit);
+  }
+
+  /**
+   * The real-time path: re-evaluates, for each changed profile, the segments its changes can affect,
+   * and writes membership changes, their events and timers in one transaction per chunk.
+   */
+  async process(changes: ReadonlyMap<string, ChangeSet>, mergedAway: readonly string[] = []): Promise<{ entered: number; exited: number; nextDue: number | null }> {
+    const all = await this.d.store.list();
+    const now = this.d.clock.now();
+    let entered = 0;
+    let exited = 0;
+    let nextDue: number | null = null;
+    if (mergedAway.length) await this.d.store.write({ memberships: [], timers: [], mergedAway: [...mergedAway], at: now });
+    if (!all.length || !changes.size) return { entered, exited, nextDue };
+    const ordered = plan(all);
+    const names = new Map(all.map((s) => [s.id, s.name]));
+    const eventNames = new Set<string>([ENTERED_EVENT, EXITED_EVENT]);
+    for (const p of ordered) for (const e of p.deps.events) eventNames.add(e);
+    const ids = [...changes.keys()];
+    for (let i = 0; i < ids.length; i += CHUNK) {
+      const chunk = ids.slice(i, i + CHUNK);
+      const loaded = await this.d.store.loadProfiles(chunk, [...eventNames], names);
+      const memberships: MembershipWrite[] = [];
+      const timers: TimerWrite[] = [];
+      for (const id of chunk) {
+        const p = loaded.get(id);
+        if (!p) {
+          // Gone (merged away) since the change was queued: drop any timer that brought it here.
+          for (const k of changes.get(id) ?? []) if (k.startsWith('due:')) timers.push({ segmentId: k.slice(4), profileId: id, dueAt: null });
+          continue;
+        }
+        const r = reevaluateProfile(p, new Set(changes.get(id)), ordered, now);
+        memberships.push(...r.memberships);
+        timers.push(...r.timers);
+      }
+      entered += memberships.filter((m) => m.entered).length;
+      exited += memberships.filter((m) => !m.entered).length;
+      for (const t of timers) if (t.dueAt !== null && (nextDue === null || t.dueAt < nextDue)) nextDue = t.dueAt;
+      await this.d.store.write({ memberships, timers, at: now });
+    }
+    return { entered, exited, nextDue };
+  }
+
+  /**
+   * One scheduler step: refreshes expired feature windows and fires due timers, re-evaluating
+   * exactly those profiles. Returns how many profiles it re-evaluated.
+   */
+  async tick(limit = 1000): Promise<number> {
+    const now = this.d.clock.now();
+    const changes = new Map<string, ChangeSet>();
+    for (const id of await this.d.refreshExpiredFeatures(now, limit)) changes.set(id, new Set(['features']));
+    for (const t of await this.d.store.dueTimers(now, limit)) {
+      let c = changes.get(t.profileId);
+      if (!c) changes.set(t.profileId, (c = new Set()));
+      c.add(`due:${t.segmentId}`);
+    }
+    if (changes.size) await this.process(changes);
+    return changes.size;
+  }
+
+  nextDue(): Promise<number | null> {
+    return this.d.store.nextDue();
+  }
+
+  /** Every node of the segment's rule for one profile: passed or not, and the values it saw. */
+  async explain(idOrName: string, profileId: string): Promise<ExplainResult> {
+    const all = await this.d.store.list();
+    const s = await this.get(idOrName);
+    const names = new Map(all.map((x) => [x.id, x.name]));
+    const events = [...ruleDeps(s.rules).events];
+    const p = (await this.d.store.loadProfiles([profileId], events, names)).get(profileId);
+    if (!p) throw new TailorError('not_found', `no profile ${JSON.stringify(profileId)}`, 'profile');
+    const now = this.d.clock.now();
+    const enteredAt = p.standing.get(s.id);
+    const member = enteredAt !== undefined;
+    const rule = member ? stayRule(s.rules, s.options) : s.rules;
+    const res = evaluate(rule, p.data, now);
+    const dec = decide(now, { member, enteredAt: enteredAt ?? null }, res, s.options);
+    return {
+      segment: { id: s.id, name: s.name },
+      profileId,
+      at: new Date(now).toISOString(),
+      member,
+      enteredAt: enteredAt === undefined ? null : new Date(enteredAt).toISOString(),
+      rulePasses: res.value,
+      wouldBeMember: dec.member,
+      heldBy: member && !res.value && dec.member ? 'minDwell' : null,
+      usesExitThresholds: rule !== s.rules,
+      nextCheckAt: dec.nextCheckAt === null ? null : new Date(dec.nextCheckAt).toISOString(),
+      tree: explain(rule, p.data, now),
+    };
+  }
+
+  private validate(input: Partial<SegmentInput>): { name: string; rules: Rule; options: SegmentOptions } {
+    const name = typeof input.name === 'string' ? input.name.trim() : '';
+    if (!name || name.length > 200) throw new TailorError('validation_failed', 'name: a segment needs a name of 1–200 characters', 'name');
+    return { name, rules: parseRule(input.rules), options: parseOptions(input.options) };
+  }
+
+  private async warnings(rules: Rule, all: SegmentRecord[]): Promise<string[]> {
+    const deps = ruleDeps(rules);
+    const internal = new Set([ENTERED_EVENT, EXITED_EVENT]);
+    const unknown = await this.d.unknownNames([...deps.traits], [...deps.events].filter((e) => !internal.has(e)));
+    const known = new Set(all.map((s) => s.name));
+    return [
+      ...unknown.traits.map((t) => `no profile has the trait ${JSON.stringify(t)} yet`),
+      ...unknown.events.map((e) => `no event named ${JSON.stringify(e)} has been received yet`),
+      ...[...deps.features].filter((f) => !FEATURE_NAMES.has(f)).map((f) => `unknown feature ${JSON.stringify(f)}: it has no value for anyone`),
+      ...[...deps.segments].filter((s) => !known.has(s)).map((s) => `no segment named ${JSON.stringify(s)}: it has no members`),
+    ];
+  }
+
+  private context(all: SegmentRecord[], now: number): CompileContext {
+    return { dialect: this.d.dialect, now, segmentIds: new Map(all.map((s) => [s.name, s.id])) };
+  }
+}
+
+export interface ExplainResult {
+  segment: { id: string; name: string };
+  profileId: string;
+  at: string;
+  member: boolean;
+  enteredAt: string | null;
+  rulePasses: boolean;
+  wouldBeMember: boolean;
+  heldBy: 'minDwell' | null;
+  usesExitThresholds: boolean;
+  nextCheckAt: string | null;
+  tree: ExplainNode;
+}
+
+const FEATURE_NAMES = new Set(Object.keys(FEATURES));
+
+function plan(all: SegmentRecord[]): PlannedSegment[] {
+  const byName = new Map(all.map((s) => [s.name, s]));
+  const order = dependencyOrder(new Map(all.map((s) => [s.name, ruleDeps(s.rules).segments])));
+  return order.map((n) => byName.get(n)!).map((segment) => ({ segment, deps: ruleDeps(segment.rules) }));
+}
+
+function checkCycles(others: SegmentRecord[], next: { name: string; rules: Rule }): void {
+  const refs = new Map<string, Iterable<string>>(others.map((s) => [s.name, ruleDeps(s.rules).segments]));
+  refs.set(next.name, ruleDeps(next.rules).segments);
+  dependencyOrder(refs);
+}

@@ -1,0 +1,87 @@
+import type { ChangeSet } from '../core/segments/realtime.ts';
+
+export interface TouchedProfile {
+  profileId: string;
+  traits: string[];
+  events: string[];
+  consents?: string[] | undefined;
+  /** New or merged: every segment is re-evaluated. */
+  all?: boolean | undefined;
+}
+
+type Processor = (changes: Map<string, ChangeSet>, mergedAway: string[]) => Promise<unknown>;
+
+/**
+ * The in-process real-time queue between ingest and the segment engine. Ingest answers as soon as
+ * its transaction commits; the changed profiles are coalesced here and processed right after, one
+ * batch at a time, so a burst of events about one person costs one re-evaluation.
+ * A crash loses only this queue, never data: `tailor segment recompute` (or the next change to the
+ * profile) restores exact membership.
+ */
+export class RealtimeQueue {
+  private pending = new Map<string, ChangeSet>();
+  private mergedAway: string[] = [];
+  private running: Promise<void> | null = null;
+  private failures = 0;
+
+  constructor(private readonly process: Processor, private readonly onError: (e: unknown) => void) {}
+
+  push(touched: readonly TouchedProfile[], mergedAway: readonly string[] = []): void {
+    for (const t of touched) {
+      let c = this.pending.get(t.profileId);
+      if (!c) this.pending.set(t.profileId, (c = new Set()));
+      if (t.all) c.add('*');
+      for (const k of t.traits) c.add(`trait:${k}`);
+      for (const e of t.events) c.add(`event:${e}`);
+      if (t.events.length) c.add('features');
+      for (const p of t.consents ?? []) c.add(`consent:${p}`);
+    }
+    for (const id of mergedAway) {
+      this.pending.delete(id);
+      this.mergedAway.push(id);
+    }
+    this.kick();
+  }
+
+  /** Resolves once everything queued so far has been processed. */
+  async drain(): Promise<void> {
+    while (this.running || this.pending.size || this.mergedAway.length) {
+      this.kick();
+      await this.running;
+    }
+  }
+
+  get size(): number {
+    return this.pending.size;
+  }
+
+  private kick(): void {
+    if (this.running || (!this.pending.size && !this.mergedAway.length)) return;
+    this.running = (async () => {
+      // Let the rest of the current burst arrive first.
+      await new Promise((r) => setImmediate(r));
+      const batch = this.pending;
+      const merged = this.mergedAway;
+      this.pending = new Map();
+      this.mergedAway = [];
+      try {
+        await this.process(batch, merged);
+        this.failures = 0;
+      } catch (e) {
+        this.onError(e);
+        // Put the work back, unless it keeps failing (then it waits for the next change or a recompute).
+        if (++this.failures < 3) {
+          for (const [id, c] of batch) {
+            const cur = this.pending.get(id);
+            if (cur) for (const k of c) cur.add(k);
+            else this.pending.set(id, c);
+          }
+          this.mergedAway.push(...merged);
+        }
+      } finally {
+        this.running = null;
+      }
+      if (this.pending.size || this.mergedAway.length) this.kick();
+    })();
+  }
+}

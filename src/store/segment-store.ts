@@ -1,0 +1,235 @@
+
+import { columnOf } from '../core/features/catalog.ts';
+import type { EvalEvent } from '../core/segments/profile-data.ts';
+import type { LoadedProfile, MembershipWrite, SegmentRecord, SegmentStore, SegmentWrites } from '../core/segments/ports.ts';
+import { ENTERED_EVENT } from '../core/segments/realtime.ts';
+import { writeRows, type Column } from './bulk-write.ts';
+import { fromJson, fromTs, toInt, toJson, toTs } from './codec.ts';
+import type { Database, SqlRunner } from './database.ts';
+import { rowToFeatures } from './feature-rows.ts';
+
+const c = (name: string, pgType: string): Column => ({ name, pgType });
+const MEMBER_COLS = [c('segment_id', 'text'), c('profile_id', 'text'), c('entered_at', 'bigint')];
+const TIMER_COLS = [c('segment_id', 'text'), c('profile_id', 'text'), c('due_at', 'bigint')];
+const EVENT_COLS = [c('message_id', 'text'), c('profile_id', 'text'), c('type', 'text'), c('name', 'text'),
+  c('timestamp', 'timestamptz'), c('received_at', 'timestamptz'), c('properties', 'jsonb'), c('source', 'text')];
+const CHUNK = 5000;
+/** Size history is kept per minute: a busy segment gets one row a minute, not one per change. */
+const SIZE_BUCKET_MS = 60_000;
+
+/** `IN` over a list bound as one parameter, on either dialect. */
+export const inList = (sql: SqlRunner, column: string): string =>
+  sql.dialect === 'postgres' ? `${column} = ANY(?::text[])` : `${column} IN (SELECT value FROM json_each(?))`;
+export const listParam = (sql: SqlRunner, ids: readonly string[]): unknown => (sql.dialect === 'postgres' ? ids : JSON.stringify(ids));
+
+function rowToSegment(r: Record<string, unknown>): SegmentRecord {
+  return {
+    id: r.id as string,
+    name: r.name as string,
+    description: (r.description as string | null) ?? null,
+    rules: fromJson(r.rules),
+    options: fromJson(r.options),
+    version: toInt(r.version),
+    status: r.status as SegmentRecord['status'],
+    size: toInt(r.size),
+    createdAt: toInt(r.created_at),
+    updatedAt: toInt(r.updated_at),
+    computedAt: r.computed_at === null ? null : toInt(r.computed_at),
+  };
+}
+
+export function createSegmentStore(db: Database): SegmentStore {
+  const read = <T>(fn: (sql: SqlRunner) => Promise<T>) => db.transaction(fn);
+  return {
+    list: () => read(async (sql) => (await sql.all('SELECT * FROM segments ORDER BY name')).map(rowToSegment)),
+
+    save: (s) => db.transaction(async (sql) => {
+      await sql.run(`INSERT INTO segments (id, name, description, rules, options, version, status, size, created_at, updated_at, computed_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (id) DO UPDATE SET name = excluded.name, description = excluded.description, rules = excluded.rules,
+          options = excluded.options, version = excluded.version, status = excluded.status, size = excluded.size,
+          updated_at = excluded.updated_at, computed_at = excluded.computed_at`,
+      [s.id, s.name, s.description, toJson(s.rules), toJson(s.options), s.version, s.status, s.size, s.createdAt, s.updatedAt, s.computedAt]);
+    }),
+
+    remove: (id) => db.transaction(async (sql) => {
+      for (const t of ['segment_timers', 'segment_sizes', 'segment_memberships']) await sql.run(`DELETE FROM ${t} WHERE segment_id = ?`, [id]);
+      await sql.run('DELETE FROM segments WHERE id = ?', [id]);
+    }),
+
+    matching: (q) => read(async (sql) => (await sql.all<{ id: string }>(q.sql, q.params)).map((r) => r.id)),
+
+    countAndSample: (q, limit) => read(async (sql) => {
+      const n = await sql.all<{ n: unknown }>(`SELECT COUNT(*) AS n FROM (${q.sql}) q`, q.params);
+      const sample = await sql.all<{ id: string }>(`SELECT id FROM (${q.sql}) q ORDER BY id LIMIT ${Math.max(0, Math.floor(limit))}`, q.params);
+      return { count: toInt(n[0]?.n), sample: sample.map((r) => r.id) };
+    }),
+
+    members: (segmentId) => read(async (sql) => {
+      const rows = await sql.all<{ profile_id: string; entered_at: unknown }>(
+        'SELECT profile_id, entered_at FROM segment_memberships WHERE segment_id = ? AND exited_at IS NULL', [segmentId]);
+      return new Map(rows.map((r) => [r.profile_id, toInt(r.entered_at)]));
+    }),
+
+    loadProfiles: (ids, eventNames, names) => read((sql) => loadProfiles(sql, ids, eventNames, names)),
+
+    write: (w) => db.transaction((sql) => write(sql, w)),
+
+    dueTimers: (now, limit) => read(async (sql) => {
+      const rows = await sql.all<{ segment_id: string; profile_id: string }>(
+        `SELECT segment_id, profile_id FROM segment_timers WHERE due_at <= ? ORDER BY due_at LIMIT ${Math.floor(limit)}`, [now]);
+      return rows.map((r) => ({ segmentId: r.segment_id, profileId: r.profile_id }));
+    }),
+
+    nextDue: () => read(async (sql) => {
+      // Feature windows expire on their own schedule, and refreshing them can change memberships.
+      const r = await sql.all<{ t: unknown }>(`SELECT MIN(t) AS t FROM (SELECT MIN(due_at) AS t FROM segment_timers
+        UNION ALL SELECT MIN(windows_expire_at) FROM profile_features) x`);
+      return r[0]?.t === null || r[0]?.t === undefined ? null : toInt(r[0].t);
+    }),
+
+    earliestEvents: (name, from, to) => read(async (sql) => {
+      const cond: string[] = ['name = ?'];
+      const params: unknown[] = [name];
+      if (from !== null) { cond.push('timestamp > ?'); params.push(toTs(sql.dialect, from)); }
+      if (to !== null) { cond.push('timestamp <= ?'); params.push(toTs(sql.dialect, to)); }
+      const rows = await sql.all<{ profile_id: string; t: unknown }>(
+        `SELECT profile_id, MIN(timestamp) AS t FROM events WHERE ${cond.join(' AND ')} AND type IN ('track', 'page', 'screen') GROUP BY profile_id`, params);
+      return new Map(rows.map((r) => [r.profile_id, fromTs(r.t)]));
+    }),
+
+    featureTimes: (field) => read(async (sql) => {
+      const col = columnOf(field);
+      if (!/^[a-z0-9_]+$/.test(col)) throw new Error(`not a feature column: ${field}`);
+      const rows = await sql.all<{ profile_id: string; t: unknown }>(`SELECT profile_id, ${col} AS t FROM profile_features WHERE ${col} IS NOT NULL`);
+      return new Map(rows.map((r) => [r.profile_id, toInt(r.t)]));
+    }),
+  };
+}
+
+async function loadProfiles(sql: SqlRunner, ids: string[], eventNames: string[], names: ReadonlyMap<string, string>): Promise<Map<string, LoadedProfile>> {
+  const out = new Map<string, LoadedProfile>();
+  if (!ids.length) return out;
+  const list = listParam(sql, ids);
+  const profiles = await sql.all<{ id: string; traits: unknown }>(`SELECT id, traits FROM profiles WHERE ${inList(sql, 'id')} AND merged_into IS NULL`, [list]);
+  for (const p of profiles) {
+    out.set(p.id, {
+      data: { profileId: p.id, traits: fromJson(p.traits) ?? {}, features: null, events: [], segments: new Set(), consents: new Set() },
+      standing: new Map(),
+    });
+  }
+  for (const r of await sql.all(`SELECT * FROM profile_features WHERE ${inList(sql, 'profile_id')}`, [list])) {
+    const p = out.get(r.profile_id as string);
+    if (p) p.data.features = rowToFeatures(r);
+  }
+  if (eventNames.length) {
+    const rows = await sql.all<{ profile_id: string; name: string; timestamp: unknown; properties: unknown }>(
+      `SELECT profile_id, name, timestamp, properties FROM events WHERE ${inList(sql, 'profile_id')} AND ${inList(sql, 'name')} AND type IN ('track', 'page', 'screen')`,
+      [list, listParam(sql, eventNames)]);
+    for (const r of rows) {
+      const p = out.get(r.profile_id);
+      if (p) (p.data.events as EvalEvent[]).push({ name: r.name, timestamp: fromTs(r.timestamp), properties: fromJson(r.properties) ?? {} });
+    }
+  }
+  const members = await sql.all<{ segment_id: string; profile_id: string; entered_at: unknown }>(
+    `SELECT segment_id, profile_id, entered_at FROM segment_memberships WHERE ${inList(sql, 'profile_id')} AND exited_at IS NULL`, [list]);
+  for (const m of members) {
+    const p = out.get(m.profile_id);
+    const name = names.get(m.segment_id);
+    if (!p || name === undefined) continue;
+    p.standing.set(m.segment_id, toInt(m.entered_at));
+    (p.data.segments as Set<string>).add(name);
+  }
+  const consents = await sql.all<{ profile_id: string; purpose: string }>(
+    `SELECT profile_id, purpose FROM consents WHERE ${inList(sql, 'profile_id')} AND granted = 1`, [list]);
+  for (const r of consents) (out.get(r.profile_id)?.data.consents as Set<string> | undefined)?.add(r.purpose);
+  return out;
+}
+
+async function write(sql: SqlRunner, w: SegmentWrites): Promise<void> {
+  const delta = new Map<string, { entered: number; exited: number }>();
+  const bump = (id: string, entered: boolean, n = 1) => {
+    let d = delta.get(id);
+    if (!d) delta.set(id, (d = { entered: 0, exited: 0 }));
+    if (entered) d.entered += n;
+    else d.exited += n;
+  };
+
+  if (w.mergedAway?.length) {
+    const list = listParam(sql, w.mergedAway);
+    const counts = await sql.all<{ segment_id: string; n: unknown }>(
+      `SELECT segment_id, COUNT(*) AS n FROM segment_memberships WHERE ${inList(sql, 'profile_id')} AND exited_at IS NULL GROUP BY segment_id`, [list]);
+    for (const r of counts) bump(r.segment_id, false, toInt(r.n));
+    await sql.run(`UPDATE segment_memberships SET exited_at = ? WHERE ${inList(sql, 'profile_id')} AND exited_at IS NULL`, [w.at, list]);
+    await sql.run(`DELETE FROM segment_timers WHERE ${inList(sql, 'profile_id')}`, [list]);
+  }
+
+  for (const s of w.segments ?? []) {
+    await sql.run('UPDATE segments SET status = ?, size = ?, computed_at = ?, updated_at = ? WHERE id = ?',
+      [s.status, s.size, s.computedAt, s.updatedAt, s.id]);
+  }
+
+  const entered = w.memberships.filter((m) => m.entered);
+  const exited = w.memberships.filter((m) => !m.entered);
+  for (let i = 0; i < entered.length; i += CHUNK) {
+    await writeRows(sql, 'segment_memberships', MEMBER_COLS, entered.slice(i, i + CHUNK).map((m) => [m.segmentId, m.profileId, m.at]));
+  }
+  if (exited.length) {
+    await sql.runEach('UPDATE segment_memberships SET exited_at = ? WHERE segment_id = ? AND profile_id = ? AND exited_at IS NULL',
+      exited.map((m) => [m.at, m.segmentId, m.profileId]));
+  }
+  for (let i = 0; i < w.memberships.length; i += CHUNK) {
+    await writeRows(sql, 'events', EVENT_COLS, w.memberships.slice(i, i + CHUNK).map((m) => membershipEvent(sql, m)), 'ON CONFLICT (message_id) DO NOTHING');
+  }
+  for (const m of w.memberships) bump(m.segmentId, m.entered);
+
+  const bucket = Math.floor(w.at / SIZE_BUCKET_MS) * SIZE_BUCKET_MS;
+  const absolute = new Set((w.segments ?? []).map((s) => s.id));
+  for (const [id, d] of delta) {
+    if (!absolute.has(id)) await sql.run('UPDATE segments SET size = size + ? WHERE id = ?', [d.entered - d.exited, id]);
+  }
+  for (const id of new Set([...delta.keys(), ...absolute])) {
+    const d = delta.get(id) ?? { entered: 0, exited: 0 };
+    await sql.run(`INSERT INTO segment_sizes (segment_id, at, size, entered, exited)
+      SELECT id, ?, size, ?, ? FROM segments WHERE id = ?
+      ON CONFLICT (segment_id, at) DO UPDATE SET size = excluded.size,
+        entered = segment_sizes.entered + excluded.entered, exited = segment_sizes.exited + excluded.exited`,
+    [bucket, d.entered, d.exited, id]);
+  }
+
+  for (const id of w.replaceTimersOf ?? []) await sql.run('DELETE FROM segment_timers WHERE segment_id = ?', [id]);
+  const set = w.timers.filter((t) => t.dueAt !== null);
+  const clear = w.timers.filter((t) => t.dueAt === null);
+  if (clear.length && !w.replaceTimersOf?.length) {
+    await sql.runEach('DELETE FROM segment_timers WHERE segment_id = ? AND profile_id = ?', clear.map((t) => [t.segmentId, t.profileId]));
+  }
+  for (let i = 0; i < set.length; i += CHUNK) {
+    await writeRows(sql, 'segment_timers', TIMER_COLS, set.slice(i, i + CHUNK).map((t) => [t.segmentId, t.profileId, t.dueAt]),
+      'ON CONFLICT (segment_id, profile_id) DO UPDATE SET due_at = excluded.due_at');
+  }
+}
+
+/** segment.entered / segment.exited as an ordinary event on the profile, so triggers and rules can use it. */
+function membershipEvent(sql: SqlRunner, m: MembershipWrite): unknown[] {
+  const name = m.entered ? ENTERED_EVENT : 'segment.exited';
+  const t = toTs(sql.dialect, m.at);
+  return [`seg:${m.segmentId}:${m.profileId}:${m.at}:${m.entered ? 'in' : 'out'}`, m.profileId, 'track', name, t, t,
+    toJson({ segment: m.segmentName, segment_id: m.segmentId }), 'segments'];
+}
+
+
+
+/** The trait keys and event names that nothing stored has yet (for warnings on saving a segment). */
+export async function unknownNames(db: Database, traits: string[], events: string[]): Promise<{ traits: string[]; events: string[] }> {
+  return db.transaction(async (sql) => {
+    const out = { traits: [] as string[], events: [] as string[] };
+    for (const t of traits) {
+      const rows = sql.dialect === 'postgres'
+        ? await sql.all('SELECT 1 FROM profiles WHERE traits -> ?::text IS NOT NULL LIMIT 1', [t])
+        : await sql.all('SELECT 1 FROM profiles WHERE json_type(traits, ?) IS NOT NULL LIMIT 1', [`$."${t}"`]);
+      if (!rows.length) out.traits.push(t);
+    }
+    for (const e of events) if (!(await sql.all('SELECT 1 FROM events WHERE name = ? LIMIT 1', [e])).length) out.events.push(e);
+    return out;
+  });
+}
