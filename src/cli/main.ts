@@ -4,6 +4,7 @@ import { registerFeatures } from './commands/features.ts';
 import { registerImport } from './commands/import.ts';
 import { registerMigrate } from './commands/migrate.ts';
 import { registerQuality } from './commands/quality.ts';
+import { registerRfm } from './commands/rfm.ts';
 import { registerSegment } from './commands/segment.ts';
 import { registerServe } from './commands/serve.ts';
 import { fail } from './output.ts';
@@ -19,6 +20,7 @@ registerMigrate(program);
 registerQuality(program);
 registerImport(program);
 registerFeatures(program);
+registerRfm(program);
 registerSegment(program);
 
 program.parseAsync(process.argv).catch(fail);

@@ -106,6 +106,8 @@ describe.each(dialects)('segments API on $name', ({ url }) => {
     expect(op.json().error.field).toBe('rules.any[0].op');
     const opts = await call('POST', '/v1/segments', { name: 'y', rules: { trait: 'a', op: 'exists' }, options: { minDwell: 'forever' } });
     expect(opts.json().error.field).toBe('options.minDwell');
+    const when = await call('POST', '/v1/segments/preview', { rules: { all: [{ feature: 'last_order_at', op: 'between', value: ['2026-01-01', 'June 1'] }] } });
+    expect(when.json().error).toMatchObject({ code: 'validation_failed', field: 'rules.all[0].value[1]' });
     expect((await call('GET', '/v1/segments')).json().segments).toEqual([]);
   });
 

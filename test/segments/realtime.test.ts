@@ -144,3 +144,30 @@ for (const d of dialects) {
     });
   });
 }
+
+describe('segments over batch-written features', () => {
+  it('follow RFM scores when they are recomputed', async () => {
+    const url = await dialects[0]!.url();
+    let now = Date.UTC(2026, 5, 1);
+    const t = await openTailor(url, () => now);
+    try {
+      const orders = [];
+      for (let i = 0; i < 10; i++) {
+        for (let k = 0; k <= i; k++) orders.push(msg({ type: 'track', userId: `c${i}`, event: 'Order Completed', timestamp: new Date(now - (10 - i) * 86_400_000 - k * 3_600_000).toISOString(), properties: { revenue: 10 * (i + 1) } }));
+      }
+      await t.ingest(orders);
+      await t.segments.create({ name: 'champions', rules: { feature: 'rfm_segment', op: 'eq', value: 'Champions' } });
+      await t.segments.create({ name: 'champion fans', rules: { segment: 'champions' } });
+      expect((await t.segments.get('champions')).size).toBe(0);
+      const { runRfm } = await import('../../src/core/features/rfm-run.ts');
+      const { createRfmStore } = await import('../../src/store/rfm-store.ts');
+      await runRfm(createRfmStore(t.db), { asOf: now, windowDays: 365, save: true, now }, () => 0);
+      const r = await t.segments.recomputeUsing((f) => f.startsWith('rfm_'));
+      expect([...r.keys()]).toEqual(['champions', 'champion fans']);
+      expect((await t.segments.get('champions')).size).toBeGreaterThan(0);
+      expect((await t.segments.get('champion fans')).size).toBe((await t.segments.get('champions')).size);
+    } finally {
+      await t.close();
+    }
+  });
+});

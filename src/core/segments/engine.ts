@@ -9,6 +9,7 @@ import { explain, evaluate, type ExplainNode } from './evaluate.ts';
 import { decide } from './membership.ts';
 import { parseOptions, stayRule, type SegmentOptions } from './options.ts';
 import { planTimers } from './plan-timers.ts';
+import { checkTimeValues } from './prepare-values.ts';
 import type { MembershipWrite, SegmentRecord, SegmentStore, TimerWrite } from './ports.ts';
 import { ENTERED_EVENT, EXITED_EVENT, reevaluateProfile, type ChangeSet, type PlannedSegment } from './realtime.ts';
 
@@ -126,9 +127,27 @@ export class SegmentEngine {
     return { size: target.size, entered, exited: memberships.length - entered, ms: performance.now() - started };
   }
 
+  /**
+   * Recomputes, in dependency order, the segments that read a feature `uses` selects, and those that
+   * nest them: for features written in batch (RFM scores, model scores), which no event announces.
+   */
+  async recomputeUsing(uses: (feature: string) => boolean): Promise<Map<string, RecomputeResult>> {
+    const out = new Map<string, RecomputeResult>();
+    const touched = new Set<string>();
+    for (const p of plan(await this.d.store.list())) {
+      const d = p.deps;
+      if ([...d.features].some(uses) || [...d.segments].some((s) => touched.has(s))) {
+        touched.add(p.segment.name);
+        out.set(p.segment.name, await this.recompute(p.segment.id));
+      }
+    }
+    return out;
+  }
+
   /** Counts and samples the profiles a rule matches now, without saving anything. */
   async preview(rules: unknown, limit = 20): Promise<{ count: number; sample: string[] }> {
     const rule = parseRule(rules);
+    checkTimeValues(rule);
     const all = await this.d.store.list();
     const q = compileMembershipQuery('', rule, {}, this.context(all, this.d.clock.now()));
     return this.d.store.countAndSample(q, limit);
@@ -228,7 +247,9 @@ export class SegmentEngine {
   private validate(input: Partial<SegmentInput>): { name: string; rules: Rule; options: SegmentOptions } {
     const name = typeof input.name === 'string' ? input.name.trim() : '';
     if (!name || name.length > 200) throw new TailorError('validation_failed', 'name: a segment needs a name of 1–200 characters', 'name');
-    return { name, rules: parseRule(input.rules), options: parseOptions(input.options) };
+    const rules = parseRule(input.rules);
+    checkTimeValues(rules);
+    return { name, rules, options: parseOptions(input.options) };
   }
 
   private async warnings(rules: Rule, all: SegmentRecord[]): Promise<string[]> {

@@ -74,6 +74,8 @@ function out(value: boolean, nextChangeAt: number | null, trace: boolean, node: 
 
 function feature(r: { feature: string; op: Op; value?: unknown }, d: ProfileData, now: number, trace: boolean): Out {
   const x = featureValue(r.feature, d.features, now);
+  // The agreement test found Date.parse reading non-ISO strings ("June 1, 2026", "20260601") and
+  // zone-less times in the server's zone: both interpreters share prepare-values.ts's strict reading.
   const v = ruleFeatureValue(r.feature, r.value);
   const value = compareValue(x, r.op, v);
   let next: number | null = null;
@@ -103,11 +105,6 @@ export function daysSinceCrossing(t: number, now: number, op: Op, v: unknown): n
   return null;
 }
 
-/** A time feature compares with epoch ms: an ISO date string in the rule is converted. */
-// fixed by agreement test: Date.parse also took non-ISO strings ("June 1, 2026"; "20260601" became
-// the number 20260601; "2026-02-30" became 2 March) and read offset-less date-times in the server's
-// zone; the SQL compiler and this evaluator now share one strict ISO reading (prepare-values.ts).
-export { ruleFeatureValue } from './prepare-values.ts';
 
 const passes = (e: EvalEvent, where: PropFilter[] | undefined): boolean =>
   !where || where.every((f) => compareValue(getPath(e.properties, f.property), f.op, f.value));

@@ -1,6 +1,7 @@
 import { FEATURES } from '../features/catalog.ts';
 import { durationMs, ruleKind, type EventRule, type Rule } from '../schemas/segment-rule.ts';
-import { daysSinceCrossing, ruleFeatureValue } from './evaluate.ts';
+import { daysSinceCrossing } from './evaluate.ts';
+import { ruleFeatureValue } from './prepare-values.ts';
 import { minDwellMs, stayRule } from './options.ts';
 import type { SegmentRecord, SegmentStore, TimerWrite } from './ports.ts';
 

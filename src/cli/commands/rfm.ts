@@ -1,0 +1,100 @@
+import { performance } from 'node:perf_hooks';
+import type { Command } from 'commander';
+import { TailorError } from '../../core/errors.ts';
+import { ORDER_EVENT } from '../../core/features/catalog.ts';
+import { runRfm, type RfmRun } from '../../core/features/rfm-run.ts';
+import { DEFAULT_RFM_WINDOW_DAYS, type RfmGroupSummary } from '../../core/features/rfm.ts';
+import { parseDate } from '../../core/identity/dates.ts';
+import { createRfmStore } from '../../store/rfm-store.ts';
+import { withTailor } from '../context.ts';
+import { print, table } from '../output.ts';
+
+interface RfmFlags { asOf?: string; window: string; json?: boolean; save: boolean }
+
+export function registerRfm(program: Command): void {
+  program.command('rfm').description('score every customer by recency, frequency and monetary value (1-5 quintiles) and name their RFM segment')
+    .option('--as-of <date>', 'score as of this instant, ISO-8601 (default: now); later events are ignored')
+    .option('--window <days>', 'orders in the window of this many days up to --as-of count', String(DEFAULT_RFM_WINDOW_DAYS))
+    .option('--no-save', 'print the result without writing the rfm_* features')
+    .option('--json', 'machine-readable output')
+    .addHelpText('after', HELP)
+    .action(async (flags: RfmFlags, cmd: Command) => {
+      // Checked before the database is opened: a typo should not touch the store.
+      const window = wholeDays(flags.window);
+      const asOf = flags.asOf === undefined ? undefined : instant(flags.asOf);
+      await withTailor(cmd, async (t) => {
+        const start = performance.now();
+        const run = await runRfm(createRfmStore(t.db), {
+          asOf: asOf ?? t.clock.now(), windowDays: window, save: flags.save, now: t.clock.now(),
+        }, () => performance.now());
+        // Segments over rfm_* features follow the new scores (the scores change only here).
+        if (flags.save) await t.segments.recomputeUsing((f) => f.startsWith('rfm_'));
+        const durationMs = Math.round(performance.now() - start);
+        const timings = Object.fromEntries(Object.entries(run.timings).map(([k, v]) => [k, Math.round(v)]));
+        print(!!flags.json, { ...run.summary, saved: run.saved, durationMs, timings }, () => describe(run, durationMs));
+      });
+    });
+}
+
+const HELP = `
+Customers are the profiles with at least one "${ORDER_EVENT}" in the window (as-of − days, as-of].
+R scores whole days since the last order (5 = most recent), F the number of orders, M their revenue
+(properties.revenue, else properties.total). Scores are quintiles in which equal values score
+equally: 1 + floor(5 × customers-with-a-worse-value / customers). Segments come from R and
+FM = ceil((F + M) / 2) on the standard 11-name grid (README). The result is written to the features
+rfm_r, rfm_f, rfm_m, rfm_score (100R+10F+M) and rfm_segment; profiles without an order in the
+window get none.
+
+Examples:
+  tailor rfm --as-of 2011-12-10            # UCI Online Retail, as of the day after its last invoice
+  tailor rfm --window 90 --no-save --json
+`;
+
+const MAX_WINDOW_DAYS = 100_000;
+
+function wholeDays(s: string): number {
+  const n = /^\s*\d+\s*$/.test(s) ? Number(s) : NaN;
+  // The cap keeps the window's start a valid date (and is far beyond any order history).
+  if (!Number.isSafeInteger(n) || n < 1 || n > MAX_WINDOW_DAYS) {
+    throw new TailorError('invalid_argument', `--window must be a whole number of days from 1 to ${MAX_WINDOW_DAYS}, not '${s}'`, 'window');
+  }
+  return n;
+}
+
+function instant(s: string): number {
+  const d = parseDate(s);
+  if (!d.ok) throw new TailorError('invalid_argument', `--as-of must be an ISO-8601 date or date-time such as 2011-12-10, not '${s}'`, 'asOf');
+  return d.value;
+}
+
+const fixed = (v: number | null, digits: number): string => (v === null ? '-' : v.toFixed(digits));
+
+function row(name: string, g: RfmGroupSummary, total: number): string[] {
+  const share = total === 0 ? '-' : `${((100 * g.customers) / total).toFixed(1)}%`;
+  return [name, String(g.customers), share, fixed(g.meanRecencyDays, 1), fixed(g.meanFrequency, 2), fixed(g.meanMonetary, 2)];
+}
+
+/** table() right-aligns only numbers; the formatted figures (fixed decimals) are right-aligned here. */
+function alignRight(rows: string[][]): string[][] {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  return rows.map((r) => r.map((c, i) => (i === 0 ? c : c.padStart(widths[i]!))));
+}
+
+function describe(run: RfmRun, durationMs: number): string {
+  const s = run.summary;
+  const total = s.totals.customers;
+  const saved = run.saved
+    ? `saved: ${run.saved.written} feature rows written, ${run.saved.cleared} cleared`
+    : 'not saved (--no-save)';
+  return [
+    `RFM as of ${s.asOf}, window ${s.windowDays} days (after ${s.windowStart}): ${total} customers scored in ${(durationMs / 1000).toFixed(2)} s`,
+    '',
+    table(alignRight([
+      ['segment', 'customers', 'share', 'recency (days)', 'frequency', 'monetary'],
+      ...s.segments.map((g) => row(g.segment, g, total)),
+      row('total', s.totals, total),
+    ])),
+    '',
+    `means per customer. ${saved}`,
+  ].join('\n');
+}
