@@ -148,7 +148,7 @@ for (const d of dialects) {
 describe('segments over batch-written features', () => {
   it('follow RFM scores when they are recomputed', async () => {
     const url = await dialects[0]!.url();
-    let now = Date.UTC(2026, 5, 1);
+    const now = Date.UTC(2026, 5, 1);
     const t = await openTailor(url, () => now);
     try {
       const orders = [];
