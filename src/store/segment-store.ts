@@ -174,9 +174,16 @@ async function write(sql: SqlRunner, w: SegmentWrites): Promise<void> {
   for (let i = 0; i < entered.length; i += CHUNK) {
     await writeRows(sql, 'segment_memberships', MEMBER_COLS, entered.slice(i, i + CHUNK).map((m) => [m.segmentId, m.profileId, m.at]));
   }
-  if (exited.length) {
-    await sql.runEach('UPDATE segment_memberships SET exited_at = ? WHERE segment_id = ? AND profile_id = ? AND exited_at IS NULL',
-      exited.map((m) => [m.at, m.segmentId, m.profileId]));
+  for (let i = 0; i < exited.length; i += CHUNK) {
+    const part = exited.slice(i, i + CHUNK);
+    if (sql.dialect === 'postgres') {
+      await sql.run(`UPDATE segment_memberships m SET exited_at = x.at FROM unnest(?::text[], ?::text[], ?::bigint[]) AS x(s, p, at)
+        WHERE m.segment_id = x.s AND m.profile_id = x.p AND m.exited_at IS NULL`,
+      [part.map((m) => m.segmentId), part.map((m) => m.profileId), part.map((m) => m.at)]);
+    } else {
+      await sql.runEach('UPDATE segment_memberships SET exited_at = ? WHERE segment_id = ? AND profile_id = ? AND exited_at IS NULL',
+        part.map((m) => [m.at, m.segmentId, m.profileId]));
+    }
   }
   for (let i = 0; i < w.memberships.length; i += CHUNK) {
     await writeRows(sql, 'events', EVENT_COLS, w.memberships.slice(i, i + CHUNK).map((m) => membershipEvent(sql, m)), 'ON CONFLICT (message_id) DO NOTHING');
@@ -201,7 +208,12 @@ async function write(sql: SqlRunner, w: SegmentWrites): Promise<void> {
   const set = w.timers.filter((t) => t.dueAt !== null);
   const clear = w.timers.filter((t) => t.dueAt === null);
   if (clear.length && !w.replaceTimersOf?.length) {
-    await sql.runEach('DELETE FROM segment_timers WHERE segment_id = ? AND profile_id = ?', clear.map((t) => [t.segmentId, t.profileId]));
+    if (sql.dialect === 'postgres') {
+      await sql.run(`DELETE FROM segment_timers t USING unnest(?::text[], ?::text[]) AS x(s, p) WHERE t.segment_id = x.s AND t.profile_id = x.p`,
+        [clear.map((t) => t.segmentId), clear.map((t) => t.profileId)]);
+    } else {
+      await sql.runEach('DELETE FROM segment_timers WHERE segment_id = ? AND profile_id = ?', clear.map((t) => [t.segmentId, t.profileId]));
+    }
   }
   for (let i = 0; i < set.length; i += CHUNK) {
     await writeRows(sql, 'segment_timers', TIMER_COLS, set.slice(i, i + CHUNK).map((t) => [t.segmentId, t.profileId, t.dueAt]),
