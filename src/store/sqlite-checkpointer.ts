@@ -86,6 +86,9 @@ export function startCheckpointer(
   const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
   return {
     stop: async () => {
+      // Unref'd, the worker would not keep the process alive while it finishes a checkpoint: a
+      // caller awaiting close() could see Node exit under it.
+      worker.ref();
       worker.postMessage('stop');
       await exited;
     },

@@ -71,7 +71,10 @@ function notFollowed(d: SqlDialect, r: EventRule, now: number): Sql {
     sql`b.timestamp <= ${ts(d, now)}`,
     bWhere,
   ]);
-  return profileIn(d, sql`SELECT a.profile_id FROM events a WHERE ${a} AND NOT EXISTS (SELECT 1 FROM events b WHERE ${b})`);
+  // Without ANALYZE statistics SQLite's planner searches b by (name, timestamp) — every b event in
+  // the store per a — instead of by (profile_id, timestamp): 215 s against 1.6 s on 10M events.
+  const bTable = d === 'sqlite' ? 'events b INDEXED BY events_profile_time' : 'events b';
+  return profileIn(d, sql`SELECT a.profile_id FROM events a WHERE ${a} AND NOT EXISTS (SELECT 1 FROM ${raw(bTable)} WHERE ${b})`);
 }
 
 export function compileEvent(d: SqlDialect, r: EventRule, now: number): Sql {

@@ -135,7 +135,7 @@ describe('compileRule', () => {
   it('compiles notFollowedBy to an anti-join on later events up to min(a.t + W, now)', () => {
     const r: Rule = { event: 'cart', within: '1d', notFollowedBy: { event: 'buy', within: '2h' } };
     const s = compileRule(r, ctx('sqlite'));
-    expect(s.sql).toMatch(/^p\.id IN \(SELECT a\.profile_id FROM events a WHERE .* AND NOT EXISTS \(SELECT 1 FROM events b WHERE .*\)\)$/);
+    expect(s.sql).toMatch(/^p\.id IN \(SELECT a\.profile_id FROM events a WHERE .* AND NOT EXISTS \(SELECT 1 FROM events b INDEXED BY events_profile_time WHERE .*\)\)$/);
     expect(s.sql).toContain('b.timestamp > a.timestamp');
     expect(s.sql).toContain('b.timestamp <= a.timestamp + ?');
     expect(s.params).toEqual(['cart', NOW, NOW - DAY_MS, 'buy', 2 * 3_600_000, NOW]);
