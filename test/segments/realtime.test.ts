@@ -123,6 +123,21 @@ for (const d of dialects) {
       await expect(s.t.segments.remove('eu')).rejects.toThrow(/nested by/);
     });
 
+    it('keeps recomputes and live updates from undoing each other', async () => {
+      const s = await setup(await d.url());
+      t = s.t;
+      await s.send(Array.from({ length: 50 }, (_, i) => ({ type: 'identify', userId: `v${i}`, traits: { vip: i % 2 === 0 } })));
+      await s.t.segments.create({ name: 'vip', rules: { trait: 'vip', op: 'eq', value: true } });
+      // Flip everyone while recomputes run.
+      s.clock.advance(1000);
+      const flips = s.t.ingest(Array.from({ length: 50 }, (_, i) => msg({ type: 'identify', userId: `v${i}`, traits: { vip: i % 2 === 1 } }, s.clock.now)));
+      const recomputes = Promise.all([s.t.segments.recompute('vip'), s.t.segments.recompute('vip')]);
+      await Promise.all([flips, recomputes]);
+      await s.t.realtime.drain();
+      expect(await s.members('vip')).toEqual(Array.from({ length: 25 }, (_, i) => `v${2 * i + 1}`).sort());
+      expect(await s.t.segments.recompute('vip')).toMatchObject({ entered: 0, exited: 0, size: 25 });
+    });
+
     it('moves a merged profile out of its segments and re-evaluates the survivor', async () => {
       const s = await setup(await d.url());
       t = s.t;

@@ -36,7 +36,19 @@ const CHUNK = 200;
  * membership live as profiles change, and firing window timers.
  */
 export class SegmentEngine {
+  /**
+   * Recomputes and real-time updates take turns: a recompute diffs against the members it read,
+   * and an update landing in between would otherwise be undone or entered twice.
+   */
+  private turn: Promise<unknown> = Promise.resolve();
+
   constructor(private readonly d: EngineDeps) {}
+
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.turn.then(fn, fn);
+    this.turn = run.catch(() => undefined);
+    return run;
+  }
 
   async list(): Promise<SegmentRecord[]> {
     return this.d.store.list();
@@ -106,7 +118,11 @@ export class SegmentEngine {
    * Recomputes one segment in batch (SQL), writes the differences as entries and exits (with their
    * events), and replaces the segment's timers.
    */
-  async recompute(idOrName: string): Promise<RecomputeResult> {
+  recompute(idOrName: string): Promise<RecomputeResult> {
+    return this.exclusive(() => this.recomputeNow(idOrName));
+  }
+
+  private async recomputeNow(idOrName: string): Promise<RecomputeResult> {
     const started = performance.now();
     const all = await this.d.store.list();
     const s = all.find((x) => x.id === idOrName || x.name === idOrName);
@@ -157,7 +173,11 @@ export class SegmentEngine {
    * The real-time path: re-evaluates, for each changed profile, the segments its changes can affect,
    * and writes membership changes, their events and timers in one transaction per chunk.
    */
-  async process(changes: ReadonlyMap<string, ChangeSet>, mergedAway: readonly string[] = []): Promise<{ entered: number; exited: number; nextDue: number | null }> {
+  process(changes: ReadonlyMap<string, ChangeSet>, mergedAway: readonly string[] = []): Promise<{ entered: number; exited: number; nextDue: number | null }> {
+    return this.exclusive(() => this.processNow(changes, mergedAway));
+  }
+
+  private async processNow(changes: ReadonlyMap<string, ChangeSet>, mergedAway: readonly string[]): Promise<{ entered: number; exited: number; nextDue: number | null }> {
     const all = await this.d.store.list();
     const now = this.d.clock.now();
     let entered = 0;
