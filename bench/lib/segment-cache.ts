@@ -42,7 +42,7 @@ export const specKey = (s: SegmentDataSpec): string => `p${s.profiles}_e${s.even
  * SQLite counts `id <= ?` through the table itself (7.5 GiB at 10M events, 12 s); through an index,
  * which holds the rowid too, it takes 1.7 s.
  */
-const COUNT_HINT = { sqlite: 'INDEXED BY events_name_time', postgres: '' } as const;
+const COUNT_HINT = { sqlite: 'INDEXED BY events_name_time_profile', postgres: '' } as const;
 
 interface Marker { version: number; profiles: number; events: number; seed: number; now: number; stats: SegmentDataStats }
 
@@ -76,7 +76,8 @@ export async function ensureSqliteData(spec: SegmentDataSpec, opts: { force?: bo
   });
   if (!opts.force && fs.existsSync(file)) {
     const db = await openDatabase(file);
-    const m = await check(db, spec).finally(() => db.close());
+    // A data set from before a schema change is brought up to date rather than generated again.
+    const m = await migrate(db).then(() => check(db, spec)).finally(() => db.close());
     if (m) return result(false, m.stats);
   }
   // Generated under a temporary name and renamed when complete: an interrupted run leaves no half data set.
@@ -135,7 +136,7 @@ export async function ensurePgData(spec: SegmentDataSpec, baseUrl: string, opts:
   const exists = await admin(baseUrl, async (c) => (await c.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema])).rowCount === 1);
   if (exists && !opts.force) {
     const db = await openDatabase(url);
-    const m = await check(db, spec).finally(() => db.close());
+    const m = await migrate(db).then(() => check(db, spec)).finally(() => db.close());
     if (m) return result(false, m.stats);
   }
   await admin(baseUrl, async (c) => {

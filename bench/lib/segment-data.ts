@@ -152,7 +152,7 @@ export async function generateSegmentData(
     };
   };
 
-  // SQLite: a page cache that holds the hot part of the indexes (events_name_time takes inserts all
+  // SQLite: a page cache that holds the hot part of the indexes (events_name_time_profile takes inserts all
   // over itself) for the generation only; the connection's own setting comes back at the end.
   let cacheSize: number | undefined;
   if (!pg && SQLITE_CACHE_KIB > 0) {

@@ -26,7 +26,7 @@ export async function verifySegmentData(db: Database, spec: SegmentDataSpec, sta
       if (got !== want) problems.push(`${what}: ${got}, expected ${want}`);
     };
     expect('profiles', await count('SELECT COUNT(*) AS n FROM profiles'), spec.profiles);
-    expect('events', await count(`SELECT COUNT(*) AS n FROM events ${pg ? '' : 'INDEXED BY events_name_time'} WHERE id <= ?`, [stats.maxEventId]), spec.events);
+    expect('events', await count(`SELECT COUNT(*) AS n FROM events ${pg ? '' : 'INDEXED BY events_name_time_profile'} WHERE id <= ?`, [stats.maxEventId]), spec.events);
     expect('identities', await count('SELECT COUNT(*) AS n FROM identities'), spec.profiles * 2);
     expect('profile_features', await count('SELECT COUNT(*) AS n FROM profile_features'), spec.profiles);
     expect('consents', await count('SELECT COUNT(*) AS n FROM consents'), spec.profiles);

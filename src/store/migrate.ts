@@ -2,10 +2,11 @@ import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } fr
 import type { Database, Dialect } from './database.ts';
 import { initial } from './migrations/001-initial.ts';
 import { segments } from './migrations/002-segments.ts';
+import { eventsByNameCovering } from './migrations/003-events-by-name-covering.ts';
 import type { DdlTypes, MigrationDdl } from './migrations/types.ts';
 
 /** Forward-only, in order. Never edit a released migration: add the next one. */
-const MIGRATIONS: [string, MigrationDdl][] = [['001-initial', initial], ['002-segments', segments]];
+const MIGRATIONS: [string, MigrationDdl][] = [['001-initial', initial], ['002-segments', segments], ['003-events-by-name-covering', eventsByNameCovering]];
 
 const TYPES: Record<Dialect, DdlTypes> = {
   sqlite: { json: 'TEXT', ts: 'INTEGER', serial: 'INTEGER PRIMARY KEY AUTOINCREMENT', real: 'REAL' },

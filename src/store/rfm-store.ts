@@ -65,7 +65,7 @@ export function createRfmStore(db: Database): RfmPort {
 }
 
 /**
- * One set-based GROUP BY over the orders in the window; events_name_time (name, timestamp) finds
+ * One set-based GROUP BY over the orders in the window; events_name_time_profile (name, timestamp, profile_id, type) finds
  * them when orders are a small share of the events (otherwise the planner scans).
  *
  * SQLite: it runs outside any write transaction. A read in WAL mode does not hold up ingest for the
