@@ -23,12 +23,15 @@ export const inList = (sql: SqlRunner, column: string): string =>
 export const listParam = (sql: SqlRunner, ids: readonly string[]): unknown => (sql.dialect === 'postgres' ? ids : JSON.stringify(ids));
 
 /**
- * PostgreSQL's JIT compiles a segment query's many subplans for 0.3–0.4 s (measured at 10k
- * profiles) before running a query that then takes milliseconds; the cost estimates that trigger it
- * come from the correlated subqueries, not from real work.
+ * Settings for one batch segment query on PostgreSQL. JIT compiled a segment query's subplans for
+ * 0.3–0.4 s (measured at 10k profiles) before a query that then took milliseconds: its cost
+ * estimates come from correlated subqueries, not real work. The default 4 MB work_mem made the
+ * per-profile event counts of a 1M-profile store spill their hash aggregates and sorts to disk.
  */
-async function noJit(sql: SqlRunner): Promise<void> {
-  if (sql.dialect === 'postgres') await sql.run('SET LOCAL jit = off');
+async function batchQuerySettings(sql: SqlRunner): Promise<void> {
+  if (sql.dialect !== 'postgres') return;
+  await sql.run('SET LOCAL jit = off');
+  await sql.run("SET LOCAL work_mem = '64MB'");
 }
 
 function rowToSegment(r: Record<string, unknown>): SegmentRecord {
@@ -67,12 +70,12 @@ export function createSegmentStore(db: Database): SegmentStore {
     }),
 
     matching: (q) => read(async (sql) => {
-      await noJit(sql);
+      await batchQuerySettings(sql);
       return (await sql.all<{ id: string }>(q.sql, q.params)).map((r) => r.id);
     }),
 
     countAndSample: (q, limit) => read(async (sql) => {
-      await noJit(sql);
+      await batchQuerySettings(sql);
       const n = await sql.all<{ n: unknown }>(`SELECT COUNT(*) AS n FROM (${q.sql}) q`, q.params);
       const sample = await sql.all<{ id: string }>(`SELECT id FROM (${q.sql}) q ORDER BY id LIMIT ${Math.max(0, Math.floor(limit))}`, q.params);
       return { count: toInt(n[0]?.n), sample: sample.map((r) => r.id) };
@@ -219,6 +222,10 @@ async function write(sql: SqlRunner, w: SegmentWrites): Promise<void> {
         entered = segment_sizes.entered + excluded.entered, exited = segment_sizes.exited + excluded.exited`,
     [bucket, d.entered, d.exited, id]);
   }
+
+  // A recompute can add hundreds of thousands of members; until autovacuum notices, the planner
+  // would take a nested segment for a few dozen rows (seen: 36 estimated, 437k real, 15 s plan).
+  if (sql.dialect === 'postgres' && w.memberships.length >= 10_000) await sql.run('ANALYZE segment_memberships');
 
   for (const id of w.replaceTimersOf ?? []) await sql.run('DELETE FROM segment_timers WHERE segment_id = ?', [id]);
   const set = w.timers.filter((t) => t.dueAt !== null);
