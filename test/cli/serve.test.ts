@@ -40,7 +40,7 @@ describe('tailor serve', () => {
   it('migrate reports applied migrations, then that it is up to date', () => {
     const db = tempSqlite();
     const run = () => spawnSync(process.execPath, [BIN, '--db', db, 'migrate', '--json'], { encoding: 'utf8' });
-    expect(JSON.parse(run().stdout)).toEqual({ applied: ['001-initial'] });
+    expect(JSON.parse(run().stdout)).toEqual({ applied: ['001-initial', '002-segments', '003-events-by-name-covering'] });
     expect(JSON.parse(run().stdout)).toEqual({ applied: [] });
   });
 });
@@ -63,6 +63,8 @@ describe('tailor serve on an empty database (npm start)', () => {
       expect(before.products).toBeGreaterThan(100);
       const list = await (await fetch(`${first.base}/v1/profiles?limit=1&trait.demo_segment=frequent_buyer`, { headers: admin })).json() as { profiles: unknown[] };
       expect(list.profiles).toHaveLength(1);
+      const segments = await (await fetch(`${first.base}/v1/segments`, { headers: admin })).json() as { segments: { name: string; status: string }[] };
+      expect(segments.segments.map((x) => x.status)).toEqual(new Array(6).fill('ready'));
     } finally {
       first.proc.kill('SIGTERM');
       await new Promise((r) => first.proc.once('exit', r));
