@@ -3,6 +3,9 @@ import { tempSqlite } from '../helpers/databases.ts';
 import { startServer } from '../helpers/server-process.ts';
 import { ADMIN_AUTH, KEYS, WRITE_AUTH } from '../helpers/tailor.ts';
 
+/** The fields of the replies this test reads. */
+interface Reply { id: string; size: number; members: { userId: string }[] }
+
 const keys = { TAILOR_WRITE_KEY: KEYS.writeKey, TAILOR_ADMIN_KEY: KEYS.adminKey };
 
 describe('tailor serve keeps segments live', () => {
@@ -10,9 +13,9 @@ describe('tailor serve keeps segments live', () => {
     const s = await startServer({ TAILOR_DB: tempSqlite(), ...keys });
     const call = async (method: string, path: string, body?: unknown, auth = ADMIN_AUTH) => {
       const r = await fetch(`${s.base}${path}`, { method, headers: { authorization: auth, 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) });
-      return { status: r.status, json: r.status === 204 ? null : await r.json() };
+      return { status: r.status, json: (r.status === 204 ? {} : await r.json()) as Reply };
     };
-    const members = async (id: string) => (await call('GET', `/v1/segments/${id}/members`)).json.members.map((m: { userId: string }) => m.userId);
+    const members = async (id: string) => (await call('GET', `/v1/segments/${id}/members`)).json.members.map((m) => m.userId);
     const until = async (id: string, want: string[], ms: number) => {
       const end = Date.now() + ms;
       for (;;) {
