@@ -51,10 +51,6 @@ export class RealtimeQueue {
     }
   }
 
-  get size(): number {
-    return this.pending.size;
-  }
-
   private kick(): void {
     if (this.running || (!this.pending.size && !this.mergedAway.length)) return;
     this.running = (async () => {

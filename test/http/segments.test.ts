@@ -88,6 +88,8 @@ describe.each(dialects)('segments API on $name', ({ url }) => {
     await h.t.realtime.drain();
     const after = (await call('GET', `/v1/segments/${seg.id}/members?limit=100`)).json();
     expect(after.members.map((m: { userId: string }) => m.userId).sort()).toEqual(want.slice(1));
+    const spans = (await call('GET', `/v1/profiles/${buyer}/segments`)).json();
+    expect(spans.memberships).toEqual([{ segmentId: seg.id, segmentName: 'EU cart abandoners', enteredAt: expect.any(String), exitedAt: expect.any(String) }]);
     const sizes = (await call('GET', `/v1/segments/${seg.id}/sizes`)).json();
     expect(sizes.size).toBe(want.length - 1);
     expect(sizes.history.at(-1).size).toBe(want.length - 1);

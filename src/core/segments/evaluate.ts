@@ -121,7 +121,7 @@ function matching(d: ProfileData, name: string, where: PropFilter[] | undefined,
   return { inWindow, nextArrival };
 }
 
-export function countSatisfied(n: number, c: Count | undefined): boolean {
+function countSatisfied(n: number, c: Count | undefined): boolean {
   if (!c) return n >= 1;
   if ('eq' in c) return n === c.eq;
   if ('gt' in c) return n > c.gt;

@@ -10,7 +10,7 @@ import { csvLine } from '../../core/csv-line.ts';
 
 export interface SegmentService {
   engine: Pick<SegmentEngine, 'list' | 'get' | 'create' | 'update' | 'remove' | 'recompute' | 'preview' | 'explain'>;
-  queries: Pick<SegmentQueries, 'members' | 'allMembers' | 'describe' | 'sizes'>;
+  queries: Pick<SegmentQueries, 'members' | 'allMembers' | 'describe' | 'sizes' | 'profileHistory'>;
   resolveProfile(ref: string): Promise<string | null>;
 }
 
@@ -92,6 +92,13 @@ export function segmentRoutes(app: FastifyInstance, svc: SegmentService, keys: A
     const s = await svc.engine.get(id(req));
     const q = req.query as Record<string, string | undefined>;
     return { segmentId: s.id, size: s.size, history: await svc.queries.sizes(s.id, { from: timeParam(q.from, 'from'), to: timeParam(q.to, 'to') }) };
+  });
+
+  // A profile's memberships, current (exitedAt null) and past, newest first.
+  app.get('/v1/profiles/:id/segments', admin, async (req) => {
+    const live = await svc.resolveProfile(id(req));
+    if (!live) throw new TailorError('not_found', 'no such profile', 'id');
+    return { profileId: live, memberships: await svc.queries.profileHistory(live) };
   });
 
   app.get('/v1/segments/:id/explain/:profileId', admin, async (req) => {
