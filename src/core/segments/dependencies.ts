@@ -65,3 +65,10 @@ export function dependencyOrder(refs: ReadonlyMap<string, Iterable<string>>): st
   for (const name of [...refs.keys()].sort()) visit(name, []);
   return order;
 }
+
+/** Throws if saving `next` among `others` would make segments nest each other in a cycle. */
+export function checkCycles(others: readonly { name: string; rules: Rule }[], next: { name: string; rules: Rule }): void {
+  const refs = new Map<string, Iterable<string>>(others.map((s) => [s.name, ruleDeps(s.rules).segments]));
+  refs.set(next.name, ruleDeps(next.rules).segments);
+  dependencyOrder(refs);
+}

@@ -4,14 +4,13 @@ import type { Clock } from '../ports.ts';
 import { parseRule, type Rule } from '../schemas/segment-rule.ts';
 import type { CompileContext } from './compile-sql.ts';
 import { compileMembershipQuery } from './compile-membership.ts';
-import { dependencyOrder, ruleDeps } from './dependencies.ts';
-import { explain, evaluate, type ExplainNode } from './evaluate.ts';
-import { decide } from './membership.ts';
-import { parseOptions, stayRule, type SegmentOptions } from './options.ts';
+import { checkCycles, ruleDeps } from './dependencies.ts';
+import { explainMembership, type ExplainResult } from './explain-membership.ts';
+import { parseOptions, type SegmentOptions } from './options.ts';
 import { planTimers } from './plan-timers.ts';
 import { checkTimeValues } from './prepare-values.ts';
 import type { MembershipWrite, SegmentRecord, SegmentStore, TimerWrite } from './ports.ts';
-import { ENTERED_EVENT, EXITED_EVENT, reevaluateProfile, type ChangeSet, type PlannedSegment } from './realtime.ts';
+import { ENTERED_EVENT, EXITED_EVENT, planSegments, reevaluateProfile, type ChangeSet } from './realtime.ts';
 
 export interface SegmentInput { name: string; description?: string | null | undefined; rules: unknown; options?: unknown }
 
@@ -150,7 +149,7 @@ export class SegmentEngine {
   async recomputeUsing(uses: (feature: string) => boolean): Promise<Map<string, RecomputeResult>> {
     const out = new Map<string, RecomputeResult>();
     const touched = new Set<string>();
-    for (const p of plan(await this.d.store.list())) {
+    for (const p of planSegments(await this.d.store.list())) {
       const d = p.deps;
       if ([...d.features].some(uses) || [...d.segments].some((s) => touched.has(s))) {
         touched.add(p.segment.name);
@@ -185,7 +184,7 @@ export class SegmentEngine {
     let nextDue: number | null = null;
     if (mergedAway.length) await this.d.store.write({ memberships: [], timers: [], mergedAway: [...mergedAway], at: now });
     if (!all.length || !changes.size) return { entered, exited, nextDue };
-    const ordered = plan(all);
+    const ordered = planSegments(all);
     const names = new Map(all.map((s) => [s.id, s.name]));
     const eventNames = new Set<string>([ENTERED_EVENT, EXITED_EVENT]);
     for (const p of ordered) for (const e of p.deps.events) eventNames.add(e);
@@ -240,28 +239,9 @@ export class SegmentEngine {
     const all = await this.d.store.list();
     const s = await this.get(idOrName);
     const names = new Map(all.map((x) => [x.id, x.name]));
-    const events = [...ruleDeps(s.rules).events];
-    const p = (await this.d.store.loadProfiles([profileId], events, names)).get(profileId);
+    const p = (await this.d.store.loadProfiles([profileId], [...ruleDeps(s.rules).events], names)).get(profileId);
     if (!p) throw new TailorError('not_found', `no profile ${JSON.stringify(profileId)}`, 'profile');
-    const now = this.d.clock.now();
-    const enteredAt = p.standing.get(s.id);
-    const member = enteredAt !== undefined;
-    const rule = member ? stayRule(s.rules, s.options) : s.rules;
-    const res = evaluate(rule, p.data, now);
-    const dec = decide(now, { member, enteredAt: enteredAt ?? null }, res, s.options);
-    return {
-      segment: { id: s.id, name: s.name },
-      profileId,
-      at: new Date(now).toISOString(),
-      member,
-      enteredAt: enteredAt === undefined ? null : new Date(enteredAt).toISOString(),
-      rulePasses: res.value,
-      wouldBeMember: dec.member,
-      heldBy: member && !res.value && dec.member ? 'minDwell' : null,
-      usesExitThresholds: rule !== s.rules,
-      nextCheckAt: dec.nextCheckAt === null ? null : new Date(dec.nextCheckAt).toISOString(),
-      tree: explain(rule, p.data, now),
-    };
+    return explainMembership(s, p, this.d.clock.now());
   }
 
   private validate(input: Partial<SegmentInput>): { name: string; rules: Rule; options: SegmentOptions } {
@@ -290,30 +270,5 @@ export class SegmentEngine {
   }
 }
 
-export interface ExplainResult {
-  segment: { id: string; name: string };
-  profileId: string;
-  at: string;
-  member: boolean;
-  enteredAt: string | null;
-  rulePasses: boolean;
-  wouldBeMember: boolean;
-  heldBy: 'minDwell' | null;
-  usesExitThresholds: boolean;
-  nextCheckAt: string | null;
-  tree: ExplainNode;
-}
 
 const FEATURE_NAMES = new Set(Object.keys(FEATURES));
-
-function plan(all: SegmentRecord[]): PlannedSegment[] {
-  const byName = new Map(all.map((s) => [s.name, s]));
-  const order = dependencyOrder(new Map(all.map((s) => [s.name, ruleDeps(s.rules).segments])));
-  return order.map((n) => byName.get(n)!).map((segment) => ({ segment, deps: ruleDeps(segment.rules) }));
-}
-
-function checkCycles(others: SegmentRecord[], next: { name: string; rules: Rule }): void {
-  const refs = new Map<string, Iterable<string>>(others.map((s) => [s.name, ruleDeps(s.rules).segments]));
-  refs.set(next.name, ruleDeps(next.rules).segments);
-  dependencyOrder(refs);
-}

@@ -1,4 +1,4 @@
-import type { RuleDeps } from './dependencies.ts';
+import { dependencyOrder, ruleDeps, type RuleDeps } from './dependencies.ts';
 import { evaluate } from './evaluate.ts';
 import { decide } from './membership.ts';
 import { stayRule } from './options.ts';
@@ -66,4 +66,11 @@ export function reevaluateProfile(
     changes.add(`event:${name}`);
   }
   return { memberships, timers };
+}
+
+/** Saved segments in dependency order (nested ones first), each with what its rule reads. */
+export function planSegments(all: readonly SegmentRecord[]): PlannedSegment[] {
+  const byName = new Map(all.map((s) => [s.name, s]));
+  const order = dependencyOrder(new Map(all.map((s) => [s.name, ruleDeps(s.rules).segments])));
+  return order.map((n) => byName.get(n)!).map((segment) => ({ segment, deps: ruleDeps(segment.rules) }));
 }
