@@ -10,7 +10,7 @@ import { openDatabase, type Database } from './store/database.ts';
 import { createIngestStore } from './store/ingest-store.ts';
 import { migrate } from './store/migrate.ts';
 import { ProfileQueries } from './store/profile-queries.ts';
-import { getSetting, setSettingOnce } from './store/settings.ts';
+import { getSetting, setSetting, setSettingOnce } from './store/settings.ts';
 import { SegmentEngine } from './core/segments/engine.ts';
 import { refreshExpiredWindows } from './store/feature-store.ts';
 import { SegmentQueries } from './store/segment-queries.ts';
@@ -37,6 +37,8 @@ export interface Tailor {
   realtime: RealtimeQueue;
   /** Fires window timers; started by `tailor serve` (and by anything else that wants live windows). */
   scheduler: SegmentScheduler;
+  /** Re-evaluates the profiles changed since the real-time queue was last known empty (after a crash); returns how many. */
+  catchUp(): Promise<number>;
   newMessageId(): string;
   close(): Promise<void>;
 }
@@ -62,10 +64,18 @@ export async function createTailor(config: Config, opts: { clock?: Clock; onErro
     unknownNames: (traits, events) => unknownNames(db, traits, events),
   });
   const scheduler = new SegmentScheduler({ tick: () => segments.tick(), nextDue: () => segments.nextDue(), now: () => clock.now() }, onError);
+  // Where a restart after a crash catches up from: the last time the queue was empty, less a margin
+  // for an ingest transaction that was planned before then and committed after (stored at most every 5 s).
+  let savedAt = 0;
+  const caughtUp = (t: number, force = false) => {
+    if (!force && clock.now() - savedAt < 5000) return Promise.resolve();
+    savedAt = clock.now();
+    return setSetting(db, REALTIME_MARK, String(t - CATCH_UP_MARGIN_MS)).catch(onError);
+  };
   const realtime = new RealtimeQueue(async (changes, mergedAway) => {
     const r = await segments.process(changes, mergedAway);
     scheduler.notify(r.nextDue);
-  }, onError);
+  }, onError, clock, (t) => void caughtUp(t));
   return {
     config,
     db,
@@ -81,9 +91,16 @@ export async function createTailor(config: Config, opts: { clock?: Clock; onErro
     realtime,
     scheduler,
     newMessageId: () => `tailor-${randomUUID()}`,
+    catchUp: async () => {
+      const mark = await getSetting(db, REALTIME_MARK);
+      const n = mark === undefined ? 0 : await segments.catchUp(Number(mark));
+      await caughtUp(clock.now(), true);
+      return n;
+    },
     close: async () => {
       await scheduler.stop();
       await realtime.drain();
+      await caughtUp(clock.now(), true);
       await db.close();
     },
   };
@@ -120,3 +137,6 @@ export function createServer(t: Tailor, keys: AuthKeys, logger?: Logger): Fastif
 }
 
 export const VERSION = '0.1.0';
+
+const REALTIME_MARK = 'segments.realtime_caught_up_to';
+const CATCH_UP_MARGIN_MS = 60_000;

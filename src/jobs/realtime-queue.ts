@@ -15,8 +15,8 @@ type Processor = (changes: Map<string, ChangeSet>, mergedAway: string[]) => Prom
  * The in-process real-time queue between ingest and the segment engine. Ingest answers as soon as
  * its transaction commits; the changed profiles are coalesced here and processed right after, one
  * batch at a time, so a burst of events about one person costs one re-evaluation.
- * A crash loses only this queue, never data: `tailor segment recompute` (or the next change to the
- * profile) restores exact membership.
+ * A crash loses only this queue, never data: the next start catches up from the last point at
+ * which the queue was empty (Tailor.catchUp), and `tailor segment recompute` restores a segment.
  */
 export class RealtimeQueue {
   private pending = new Map<string, ChangeSet>();
@@ -24,7 +24,16 @@ export class RealtimeQueue {
   private running: Promise<void> | null = null;
   private failures = 0;
 
-  constructor(private readonly process: Processor, private readonly onError: (e: unknown) => void) {}
+  /**
+   * `onCaughtUp(t)` is called when the queue has emptied: every ingest committed before `t` has been
+   * processed (the caller keeps this as the point to catch up from after a crash).
+   */
+  constructor(
+    private readonly process: Processor,
+    private readonly onError: (e: unknown) => void,
+    private readonly clock: { now(): number } = { now: () => Date.now() },
+    private readonly onCaughtUp: (t: number) => void = () => undefined,
+  ) {}
 
   push(touched: readonly TouchedProfile[], mergedAway: readonly string[] = []): void {
     for (const t of touched) {
@@ -56,6 +65,7 @@ export class RealtimeQueue {
     this.running = (async () => {
       // Let the rest of the current burst arrive first.
       await new Promise((r) => setImmediate(r));
+      const takenAt = this.clock.now();
       const batch = this.pending;
       const merged = this.mergedAway;
       this.pending = new Map();
@@ -63,6 +73,7 @@ export class RealtimeQueue {
       try {
         await this.process(batch, merged);
         this.failures = 0;
+        if (!this.pending.size && !this.mergedAway.length) this.onCaughtUp(takenAt);
       } catch (e) {
         this.onError(e);
         // Put the work back, unless it keeps failing (then it waits for the next change or a recompute).

@@ -91,6 +91,11 @@ export function createSegmentStore(db: Database): SegmentStore {
 
     write: (w) => db.transaction((sql) => write(sql, w)),
 
+    changedSince: (since) => read(async (sql) => {
+      const rows = await sql.all<{ id: string; merged_into: string | null }>('SELECT id, merged_into FROM profiles WHERE updated_at > ?', [toTs(sql.dialect, since)]);
+      return { live: rows.filter((r) => !r.merged_into).map((r) => r.id), merged: rows.filter((r) => r.merged_into).map((r) => r.id) };
+    }),
+
     dueTimers: (now, limit) => read(async (sql) => {
       const rows = await sql.all<{ segment_id: string; profile_id: string }>(
         `SELECT segment_id, profile_id FROM segment_timers WHERE due_at <= ? ORDER BY due_at LIMIT ${Math.floor(limit)}`, [now]);

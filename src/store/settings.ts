@@ -10,3 +10,7 @@ export async function setSettingOnce(db: Database, key: string, value: string): 
   await db.kysely.insertInto('settings').values({ key, value }).onConflict((oc) => oc.column('key').doNothing()).execute();
   return (await getSetting(db, key))!;
 }
+
+export async function setSetting(db: Database, key: string, value: string): Promise<void> {
+  await db.kysely.insertInto('settings').values({ key, value }).onConflict((oc) => oc.column('key').doUpdateSet({ value })).execute();
+}

@@ -7,8 +7,8 @@ export const KEYS = { writeKey: 'wk_test_write_key', adminKey: 'ak_test_admin_ke
 export const WRITE_AUTH = `Basic ${Buffer.from(`${KEYS.writeKey}:`).toString('base64')}`;
 export const ADMIN_AUTH = `Bearer ${KEYS.adminKey}`;
 
-export async function openTailor(db: string, now?: () => number): Promise<Tailor> {
-  return createTailor(loadConfig({}, { db }), now ? { clock: { now } } : {});
+export async function openTailor(db: string, now?: () => number, onError?: (e: unknown) => void): Promise<Tailor> {
+  return createTailor(loadConfig({}, { db }), { ...(now ? { clock: { now } } : {}), ...(onError ? { onError } : {}) });
 }
 
 export async function openApp(db: string) {

@@ -16,6 +16,8 @@ export function registerServe(program: Command): void {
       const logger = pino({ level: config.logLevel });
       const t = await createTailor(config, { onError: (err) => logger.error({ err }, 'segment update failed') });
       const keys = await ensureKeys(t);
+      const caught = await t.catchUp();
+      if (caught) logger.info({ profiles: caught }, 'segments caught up with changes an unclean stop left unprocessed');
       if (opts.demo && (await storeCounts(t.db)).events === 0) {
         const { loadDemo } = await import('../../demo/load-demo.ts');
         logger.info('empty database: loading demo data (skip with --no-demo)');

@@ -230,6 +230,17 @@ export class SegmentEngine {
     return changes.size;
   }
 
+  /**
+   * Re-evaluates every segment for the profiles written after `since`: after a crash, the changes
+   * that were still in the in-process real-time queue (the data itself is committed).
+   */
+  async catchUp(since: number): Promise<number> {
+    const { live, merged } = await this.d.store.changedSince(since);
+    if (merged.length) await this.process(new Map(), merged);
+    for (let i = 0; i < live.length; i += 5000) await this.process(new Map(live.slice(i, i + 5000).map((id) => [id, new Set(['*'])])));
+    return live.length + merged.length;
+  }
+
   nextDue(): Promise<number | null> {
     return this.d.store.nextDue();
   }

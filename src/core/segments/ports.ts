@@ -51,6 +51,8 @@ export interface SegmentStore {
   loadProfiles(ids: string[], eventNames: string[], names: ReadonlyMap<string, string>): Promise<Map<string, LoadedProfile>>;
   /** All or nothing: memberships (with their segment.entered/exited events and size history), timers, segment rows. */
   write(w: SegmentWrites): Promise<void>;
+  /** Profiles written after `since` (epoch ms): the live ones, and those merged into another. */
+  changedSince(since: number): Promise<{ live: string[]; merged: string[] }>;
   dueTimers(now: number, limit: number): Promise<{ segmentId: string; profileId: string }[]>;
   nextDue(): Promise<number | null>;
   /** Per profile, the earliest timestamp of events named `name` in (from, to]. */
