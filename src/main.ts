@@ -82,7 +82,7 @@ export async function createTailor(config: Config, opts: { clock?: Clock; onErro
     clock,
     ingest: async (messages) => {
       const r = await ingestMessages(messages, deps);
-      realtime.push(r.touched.map((t) => ({ ...t, all: t.merged || t.created })), r.mergedAway);
+      realtime.push(r.touched, r.mergedAway);
       return r;
     },
     profiles: new ProfileQueries(db, plainCodec, clock),

@@ -1,13 +1,5 @@
+import type { TouchedProfile } from '../core/ingest/ingest-messages.ts';
 import type { ChangeSet } from '../core/segments/realtime.ts';
-
-export interface TouchedProfile {
-  profileId: string;
-  traits: string[];
-  events: string[];
-  consents?: string[] | undefined;
-  /** New or merged: every segment is re-evaluated. */
-  all?: boolean | undefined;
-}
 
 type Processor = (changes: Map<string, ChangeSet>, mergedAway: string[]) => Promise<unknown>;
 
@@ -23,6 +15,8 @@ export class RealtimeQueue {
   private mergedAway: string[] = [];
   private running: Promise<void> | null = null;
   private failures = 0;
+  /** Work was given up after repeated failures: the crash catch-up point must not move past it. */
+  private dropped = false;
 
   /**
    * `onCaughtUp(t)` is called when the queue has emptied: every ingest committed before `t` has been
@@ -39,7 +33,8 @@ export class RealtimeQueue {
     for (const t of touched) {
       let c = this.pending.get(t.profileId);
       if (!c) this.pending.set(t.profileId, (c = new Set()));
-      if (t.all) c.add('*');
+      // A new profile can match rules that hold on no data (count eq 0, not …); a merge changes everything.
+      if (t.created || t.merged) c.add('*');
       for (const k of t.traits) c.add(`trait:${k}`);
       for (const e of t.events) c.add(`event:${e}`);
       if (t.events.length) c.add('features');
@@ -73,10 +68,11 @@ export class RealtimeQueue {
       try {
         await this.process(batch, merged);
         this.failures = 0;
-        if (!this.pending.size && !this.mergedAway.length) this.onCaughtUp(takenAt);
+        if (!this.dropped && !this.pending.size && !this.mergedAway.length) this.onCaughtUp(takenAt);
       } catch (e) {
         this.onError(e);
-        // Put the work back, unless it keeps failing (then it waits for the next change or a recompute).
+        // Put the work back, unless it keeps failing: then it waits for the next start's catch-up, the
+        // profile's next change, or a recompute.
         if (++this.failures < 3) {
           for (const [id, c] of batch) {
             const cur = this.pending.get(id);
@@ -84,6 +80,8 @@ export class RealtimeQueue {
             else this.pending.set(id, c);
           }
           this.mergedAway.push(...merged);
+        } else {
+          this.dropped = true;
         }
       } finally {
         this.running = null;

@@ -2,7 +2,7 @@ import type { ConsentMessage, ConsentRecord } from '../core/privacy/consent-stat
 import { writeRows, type Column } from './bulk-write.ts';
 import { fromJson, fromTs, toTs } from './codec.ts';
 import type { Database, SqlRunner } from './database.ts';
-import { inIds } from './feature-rows.ts';
+import { inIds } from './id-list.ts';
 
 /** The `consents` table (times are epoch ms on both dialects) and the messages consent comes from. */
 

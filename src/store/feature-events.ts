@@ -2,7 +2,7 @@ import { CLICK_EVENT, OPEN_EVENT, ORDER_EVENT } from '../core/features/catalog.t
 import type { FeatureEvent } from '../core/features/feature-event.ts';
 import { fromJson, fromTs, toTs } from './codec.ts';
 import type { SqlRunner } from './database.ts';
-import { inIds } from './feature-rows.ts';
+import { inIds } from './id-list.ts';
 
 /** The event reads of the incremental feature update (features/update-features.ts), batched per transaction. */
 

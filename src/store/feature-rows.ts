@@ -2,6 +2,7 @@ import type { FeatureRow } from '../core/features/catalog.ts';
 import { writeRows, type Column } from './bulk-write.ts';
 import { fromJson, toJson } from './codec.ts';
 import type { SqlRunner } from './database.ts';
+import { inIds } from './id-list.ts';
 
 /** Reading and writing `profile_features` rows. Times there are epoch ms (BIGINT) on both dialects. */
 
@@ -42,13 +43,6 @@ export function rowToFeatures(r: Record<string, unknown>): FeatureRow {
     windowsAsOf: Number(r.windows_as_of),
     windowsExpireAt: num(r.windows_expire_at),
   };
-}
-
-/** `e.profile_id`-style membership in a list of ids, on either dialect. */
-export function inIds(sql: SqlRunner, column: string, ids: readonly string[]): { where: string; param: unknown } {
-  return sql.dialect === 'postgres'
-    ? { where: `${column} = ANY(?::text[])`, param: ids }
-    : { where: `${column} IN (SELECT value FROM json_each(?))`, param: JSON.stringify(ids) };
 }
 
 export async function loadFeatureRows(sql: SqlRunner, ids: readonly string[]): Promise<Map<string, FeatureRow>> {

@@ -1,7 +1,7 @@
 import type { PiiCodec } from '../core/pii-codec.ts';
 import { toInt } from './codec.ts';
 import type { Database, SqlRunner } from './database.ts';
-import { inList, listParam } from './segment-store.ts';
+import { inIds } from './id-list.ts';
 
 export interface MemberDocument { profileId: string; userId: string | null; email: string | null; enteredAt: string }
 export interface SizePoint { at: string; size: number; entered: number; exited: number }
@@ -71,9 +71,9 @@ export class SegmentQueries {
   private async identifiers(sql: SqlRunner, ids: string[]) {
     const found = new Map<string, { userId: string | null; email: string | null }>();
     if (ids.length) {
+      const f = inIds(sql, 'profile_id', ids);
       const rows = await sql.all<{ profile_id: string; kind: string; value: string }>(
-        `SELECT profile_id, kind, value FROM identities WHERE ${inList(sql, 'profile_id')} AND kind IN ('user_id', 'email') ORDER BY created_at`,
-        [listParam(sql, ids)]);
+        `SELECT profile_id, kind, value FROM identities WHERE ${f.where} AND kind IN ('user_id', 'email') ORDER BY created_at`, [f.param]);
       for (const r of rows) {
         let e = found.get(r.profile_id);
         if (!e) found.set(r.profile_id, (e = { userId: null, email: null }));

@@ -6,7 +6,9 @@ import { ENTERED_EVENT } from '../core/segments/realtime.ts';
 import { writeRows, type Column } from './bulk-write.ts';
 import { fromJson, fromTs, toInt, toJson, toTs } from './codec.ts';
 import type { Database, SqlRunner } from './database.ts';
-import { rowToFeatures } from './feature-rows.ts';
+import { loadConsents } from './consent-store.ts';
+import { loadFeatureRows } from './feature-rows.ts';
+import { inIds } from './id-list.ts';
 
 const c = (name: string, pgType: string): Column => ({ name, pgType });
 const MEMBER_COLS = [c('segment_id', 'text'), c('profile_id', 'text'), c('entered_at', 'bigint')];
@@ -17,10 +19,6 @@ const CHUNK = 5000;
 /** Size history is kept per minute: a busy segment gets one row a minute, not one per change. */
 const SIZE_BUCKET_MS = 60_000;
 
-/** `IN` over a list bound as one parameter, on either dialect. */
-export const inList = (sql: SqlRunner, column: string): string =>
-  sql.dialect === 'postgres' ? `${column} = ANY(?::text[])` : `${column} IN (SELECT value FROM json_each(?))`;
-export const listParam = (sql: SqlRunner, ids: readonly string[]): unknown => (sql.dialect === 'postgres' ? ids : JSON.stringify(ids));
 
 /**
  * Settings for one batch segment query on PostgreSQL. JIT compiled a segment query's subplans for
@@ -131,32 +129,31 @@ export function createSegmentStore(db: Database): SegmentStore {
 async function loadProfiles(sql: SqlRunner, ids: string[], eventNames: string[], names: ReadonlyMap<string, string>): Promise<Map<string, LoadedProfile>> {
   const out = new Map<string, LoadedProfile>();
   if (!ids.length) return out;
-  const list = listParam(sql, ids);
-  const profiles = await sql.all<{ id: string; traits: unknown }>(`SELECT id, traits FROM profiles WHERE ${inList(sql, 'id')} AND merged_into IS NULL`, [list]);
+  const byId = inIds(sql, 'id', ids);
+  const byProfile = inIds(sql, 'profile_id', ids);
+  const profiles = await sql.all<{ id: string; traits: unknown }>(`SELECT id, traits FROM profiles WHERE ${byId.where} AND merged_into IS NULL`, [byId.param]);
+  const features = await loadFeatureRows(sql, ids);
   for (const p of profiles) {
     out.set(p.id, {
-      data: { profileId: p.id, traits: fromJson(p.traits) ?? {}, features: null, events: [], segments: new Set(), consents: new Set() },
+      data: { profileId: p.id, traits: fromJson(p.traits) ?? {}, features: features.get(p.id) ?? null, events: [], segments: new Set(), consents: new Set() },
       standing: new Map(),
     });
-  }
-  for (const r of await sql.all(`SELECT * FROM profile_features WHERE ${inList(sql, 'profile_id')}`, [list])) {
-    const p = out.get(r.profile_id as string);
-    if (p) p.data.features = rowToFeatures(r);
   }
   if (eventNames.length) {
     // By profile, never by name: SQLite's planner (without ANALYZE) would otherwise read every event
     // of those names in the store (51 ms per profile at 100k events, and growing with the store).
     const events = sql.dialect === 'sqlite' ? 'events INDEXED BY events_profile_time' : 'events';
+    const byName = inIds(sql, 'name', eventNames);
     const rows = await sql.all<{ profile_id: string; name: string; timestamp: unknown; properties: unknown }>(
-      `SELECT profile_id, name, timestamp, properties FROM ${events} WHERE ${inList(sql, 'profile_id')} AND ${inList(sql, 'name')} AND type IN ('track', 'page', 'screen')`,
-      [list, listParam(sql, eventNames)]);
+      `SELECT profile_id, name, timestamp, properties FROM ${events} WHERE ${byProfile.where} AND ${byName.where} AND type IN ('track', 'page', 'screen')`,
+      [byProfile.param, byName.param]);
     for (const r of rows) {
       const p = out.get(r.profile_id);
       if (p) (p.data.events as EvalEvent[]).push({ name: r.name, timestamp: fromTs(r.timestamp), properties: fromJson(r.properties) ?? {} });
     }
   }
   const members = await sql.all<{ segment_id: string; profile_id: string; entered_at: unknown }>(
-    `SELECT segment_id, profile_id, entered_at FROM segment_memberships WHERE ${inList(sql, 'profile_id')} AND exited_at IS NULL`, [list]);
+    `SELECT segment_id, profile_id, entered_at FROM segment_memberships WHERE ${byProfile.where} AND exited_at IS NULL`, [byProfile.param]);
   for (const m of members) {
     const p = out.get(m.profile_id);
     const name = names.get(m.segment_id);
@@ -164,9 +161,7 @@ async function loadProfiles(sql: SqlRunner, ids: string[], eventNames: string[],
     p.standing.set(m.segment_id, toInt(m.entered_at));
     (p.data.segments as Set<string>).add(name);
   }
-  const consents = await sql.all<{ profile_id: string; purpose: string }>(
-    `SELECT profile_id, purpose FROM consents WHERE ${inList(sql, 'profile_id')} AND granted = 1`, [list]);
-  for (const r of consents) (out.get(r.profile_id)?.data.consents as Set<string> | undefined)?.add(r.purpose);
+  for (const c of await loadConsents(sql, ids)) if (c.granted) (out.get(c.profileId)?.data.consents as Set<string> | undefined)?.add(c.purpose);
   return out;
 }
 
@@ -180,12 +175,12 @@ async function write(sql: SqlRunner, w: SegmentWrites): Promise<void> {
   };
 
   if (w.mergedAway?.length) {
-    const list = listParam(sql, w.mergedAway);
+    const f = inIds(sql, 'profile_id', w.mergedAway);
     const counts = await sql.all<{ segment_id: string; n: unknown }>(
-      `SELECT segment_id, COUNT(*) AS n FROM segment_memberships WHERE ${inList(sql, 'profile_id')} AND exited_at IS NULL GROUP BY segment_id`, [list]);
+      `SELECT segment_id, COUNT(*) AS n FROM segment_memberships WHERE ${f.where} AND exited_at IS NULL GROUP BY segment_id`, [f.param]);
     for (const r of counts) bump(r.segment_id, false, toInt(r.n));
-    await sql.run(`UPDATE segment_memberships SET exited_at = ? WHERE ${inList(sql, 'profile_id')} AND exited_at IS NULL`, [w.at, list]);
-    await sql.run(`DELETE FROM segment_timers WHERE ${inList(sql, 'profile_id')}`, [list]);
+    await sql.run(`UPDATE segment_memberships SET exited_at = ? WHERE ${f.where} AND exited_at IS NULL`, [w.at, f.param]);
+    await sql.run(`DELETE FROM segment_timers WHERE ${f.where}`, [f.param]);
   }
 
   for (const s of w.segments ?? []) {

@@ -138,6 +138,23 @@ for (const d of dialects) {
       expect(await s.t.segments.recompute('vip')).toMatchObject({ entered: 0, exited: 0, size: 25 });
     });
 
+    it('drops a due timer whose segment is gone, so the scheduler does not spin on it', async () => {
+      const s = await setup(await d.url());
+      t = s.t;
+      await s.send([{ type: 'identify', userId: 'ida', traits: { plan: 'pro' } }]);
+      const id = (await s.t.profiles.resolve({ userId: 'ida' }))!;
+      const orphan = () => s.t.db.transaction((sql) => sql.run('INSERT INTO segment_timers (segment_id, profile_id, due_at) VALUES (?, ?, ?)', ['deleted-segment', id, T0]));
+      await orphan();
+      expect(await s.t.segments.tick()).toBe(1);
+      expect(await s.t.segments.tick()).toBe(0);
+      // The same with a segment in place (the timer's own segment still gone).
+      await s.t.segments.create({ name: 'pro', rules: { trait: 'plan', op: 'eq', value: 'pro' } });
+      await orphan();
+      expect(await s.t.segments.tick()).toBe(1);
+      expect(await s.t.segments.tick()).toBe(0);
+      expect(await s.members('pro')).toEqual(['ida']);
+    });
+
     it('moves a merged profile out of its segments and re-evaluates the survivor', async () => {
       const s = await setup(await d.url());
       t = s.t;

@@ -183,11 +183,18 @@ export class SegmentEngine {
     let exited = 0;
     let nextDue: number | null = null;
     if (mergedAway.length) await this.d.store.write({ memberships: [], timers: [], mergedAway: [...mergedAway], at: now });
-    if (!all.length || !changes.size) return { entered, exited, nextDue };
+    if (!changes.size) return { entered, exited, nextDue };
+    if (!all.length) {
+      // Timers of segments deleted since they were read would otherwise stay due for ever.
+      const stale = dueTimers([...changes], new Set());
+      if (stale.length) await this.d.store.write({ memberships: [], timers: stale, at: now });
+      return { entered, exited, nextDue };
+    }
     const ordered = planSegments(all);
     const names = new Map(all.map((s) => [s.id, s.name]));
     const eventNames = new Set<string>([ENTERED_EVENT, EXITED_EVENT]);
     for (const p of ordered) for (const e of p.deps.events) eventNames.add(e);
+    const known = new Set(all.map((s) => s.id));
     const ids = [...changes.keys()];
     for (let i = 0; i < ids.length; i += CHUNK) {
       const chunk = ids.slice(i, i + CHUNK);
@@ -196,12 +203,11 @@ export class SegmentEngine {
       const timers: TimerWrite[] = [];
       for (const id of chunk) {
         const p = loaded.get(id);
-        if (!p) {
-          // Gone (merged away) since the change was queued: drop any timer that brought it here.
-          for (const k of changes.get(id) ?? []) if (k.startsWith('due:')) timers.push({ segmentId: k.slice(4), profileId: id, dueAt: null });
-          continue;
-        }
-        const r = reevaluateProfile(p, new Set(changes.get(id)), ordered, now);
+        const c = changes.get(id)!;
+        // A profile merged away, or a segment deleted, since the timer was read: drop the timer.
+        timers.push(...dueTimers([[id, c]], p ? known : new Set()));
+        if (!p) continue;
+        const r = reevaluateProfile(p, new Set(c), ordered, now);
         memberships.push(...r.memberships);
         timers.push(...r.timers);
       }
@@ -283,3 +289,12 @@ export class SegmentEngine {
 
 
 const FEATURE_NAMES = new Set(Object.keys(FEATURES));
+
+/** Clears for the timers among `changes` whose segment is not in `keep`. */
+function dueTimers(changes: [string, ChangeSet][], keep: ReadonlySet<string>): TimerWrite[] {
+  const out: TimerWrite[] = [];
+  for (const [profileId, c] of changes) {
+    for (const k of c) if (k.startsWith('due:') && !keep.has(k.slice(4))) out.push({ segmentId: k.slice(4), profileId, dueAt: null });
+  }
+  return out;
+}
