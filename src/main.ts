@@ -66,16 +66,17 @@ export async function createTailor(config: Config, opts: { clock?: Clock; onErro
   const scheduler = new SegmentScheduler({ tick: () => segments.tick(), nextDue: () => segments.nextDue(), now: () => clock.now() }, onError);
   // Where a restart after a crash catches up from: the last time the queue was empty, less a margin
   // for an ingest transaction that was planned before then and committed after (stored at most every 5 s).
+  // A clean close marks the point clean, so that the next start need not look for changed profiles.
   let savedAt = 0;
-  const caughtUp = (t: number, force = false) => {
+  const caughtUp = (t: number, clean: boolean, force = false) => {
     if (!force && clock.now() - savedAt < 5000) return Promise.resolve();
     savedAt = clock.now();
-    return setSetting(db, REALTIME_MARK, String(t - CATCH_UP_MARGIN_MS)).catch(onError);
+    return setSetting(db, REALTIME_MARK, JSON.stringify({ t: t - CATCH_UP_MARGIN_MS, clean })).catch(onError);
   };
   const realtime = new RealtimeQueue(async (changes, mergedAway) => {
     const r = await segments.process(changes, mergedAway);
     scheduler.notify(r.nextDue);
-  }, onError, clock, (t) => void caughtUp(t));
+  }, onError, clock, (t) => void caughtUp(t, false));
   return {
     config,
     db,
@@ -92,15 +93,16 @@ export async function createTailor(config: Config, opts: { clock?: Clock; onErro
     scheduler,
     newMessageId: () => `tailor-${randomUUID()}`,
     catchUp: async () => {
-      const mark = await getSetting(db, REALTIME_MARK);
-      const n = mark === undefined ? 0 : await segments.catchUp(Number(mark));
-      await caughtUp(clock.now(), true);
+      const stored = await getSetting(db, REALTIME_MARK);
+      const mark = stored === undefined ? undefined : (JSON.parse(stored) as { t: number; clean: boolean });
+      const n = mark && !mark.clean ? await segments.catchUp(mark.t) : 0;
+      await caughtUp(clock.now(), false, true);
       return n;
     },
     close: async () => {
       await scheduler.stop();
       await realtime.drain();
-      await caughtUp(clock.now(), true);
+      await caughtUp(clock.now(), true, true);
       await db.close();
     },
   };

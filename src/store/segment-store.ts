@@ -19,7 +19,6 @@ const CHUNK = 5000;
 /** Size history is kept per minute: a busy segment gets one row a minute, not one per change. */
 const SIZE_BUCKET_MS = 60_000;
 
-
 /**
  * Settings for one batch segment query on PostgreSQL. JIT compiled a segment query's subplans for
  * 0.3–0.4 s (measured at 10k profiles) before a query that then took milliseconds: its cost
@@ -74,9 +73,10 @@ export function createSegmentStore(db: Database): SegmentStore {
 
     countAndSample: (q, limit) => read(async (sql) => {
       await batchQuerySettings(sql);
-      const n = await sql.all<{ n: unknown }>(`SELECT COUNT(*) AS n FROM (${q.sql}) q`, q.params);
-      const sample = await sql.all<{ id: string }>(`SELECT id FROM (${q.sql}) q ORDER BY id LIMIT ${Math.max(0, Math.floor(limit))}`, q.params);
-      return { count: toInt(n[0]?.n), sample: sample.map((r) => r.id) };
+      // One run of the query: the window count is taken over every match before the limit applies.
+      const rows = await sql.all<{ id: string; n: unknown }>(
+        `SELECT id, COUNT(*) OVER () AS n FROM (${q.sql}) q ORDER BY id LIMIT ${Math.max(1, Math.floor(limit))}`, q.params);
+      return { count: toInt(rows[0]?.n), sample: rows.slice(0, limit).map((r) => r.id) };
     }),
 
     members: (segmentId) => read(async (sql) => {
