@@ -100,12 +100,6 @@ export function featureValue(name: string, row: FeatureRow | null, now: number):
   return row.frequency > 0 ? row.monetary / row.frequency : null;
 }
 
-/** The feature names whose value can change with time alone (no new event): the `daysSince` ones. */
-export const isTimeDerived = (name: string): boolean => {
-  const s = FEATURES[name]?.source;
-  return !!s && 'daysSince' in s;
-};
-
 /** Features that read the 90-day or 30-day windows: they change when `windowsExpireAt` passes. */
 export const isWindowed = (name: string): boolean => /_(90|30)d$/.test(name);
 

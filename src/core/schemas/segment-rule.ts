@@ -49,7 +49,7 @@ export interface EventRule {
 
 const scalar = z.union([z.string(), z.number().finite(), z.boolean()], { error: 'value must be a string, a number or a boolean' });
 const orderable = z.union([z.string(), z.number().finite()], { error: 'value must be a string or a number' });
-const duration = z.string().regex(DURATION, 'a duration is a whole number of m, h, d or w, e.g. "30m", "24h", "7d", "4w"');
+export const DurationSchema = z.string().regex(DURATION, 'a duration is a whole number of m, h, d or w, e.g. "30m", "24h", "7d", "4w"');
 const path = z.string().min(1).max(200).regex(PATH, 'a path is dot-separated keys, none empty or holding a double quote');
 const name = z.string().min(1).max(200);
 
@@ -82,9 +82,9 @@ const count = z.union([
 const eventRule = z.strictObject({
   event: name,
   where: z.array(propFilter).max(20).optional(),
-  within: duration.optional(),
+  within: DurationSchema.optional(),
   count: count.optional(),
-  notFollowedBy: z.strictObject({ event: name, where: z.array(propFilter).max(20).optional(), within: duration }).optional(),
+  notFollowedBy: z.strictObject({ event: name, where: z.array(propFilter).max(20).optional(), within: DurationSchema }).optional(),
 }).refine((r) => !(r.count && r.notFollowedBy), { message: 'an event rule takes count or notFollowedBy, not both', path: ['notFollowedBy'] });
 
 const MAX_DEPTH = 12;
@@ -137,9 +137,14 @@ export function formatPath(prefix: string, p: readonly PropertyKey[]): string {
 export function parseRule(v: unknown, field = 'rules'): Rule {
   const r = RuleSchema.safeParse(v);
   if (r.success) return v as Rule;
-  const issue = r.error.issues[0]!;
+  throw validationError(field, r.error);
+}
+
+/** The first issue of a failed parse, as a TailorError whose field is the path to it. */
+export function validationError(field: string, error: z.ZodError): TailorError {
+  const issue = error.issues[0]!;
   const at = formatPath(field, issue.path);
-  throw new TailorError('validation_failed', `${at}: ${issue.message}`, at);
+  return new TailorError('validation_failed', `${at}: ${issue.message}`, at);
 }
 
 export const ruleKind = (r: Rule): 'all' | 'any' | 'not' | 'trait' | 'feature' | 'event' | 'segment' | 'consent' =>

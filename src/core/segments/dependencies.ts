@@ -1,5 +1,4 @@
 import { TailorError } from '../errors.ts';
-import { isTimeDerived, isWindowed } from '../features/catalog.ts';
 import { ruleKind, type EventRule, type Rule } from '../schemas/segment-rule.ts';
 
 /** What a rule reads: real-time updates re-evaluate a segment only when one of these changed. */
@@ -10,29 +9,21 @@ export interface RuleDeps {
   features: Set<string>;
   segments: Set<string>;
   consents: Set<string>;
-  /** Its truth can change with time alone (windows, days-since features). */
-  timeDependent: boolean;
 }
 
 export function ruleDeps(rule: Rule): RuleDeps {
-  const d: RuleDeps = { traits: new Set(), events: new Set(), features: new Set(), segments: new Set(), consents: new Set(), timeDependent: false };
+  const d: RuleDeps = { traits: new Set(), events: new Set(), features: new Set(), segments: new Set(), consents: new Set() };
   const walk = (r: Rule): void => {
     switch (ruleKind(r)) {
       case 'all': for (const c of (r as { all: Rule[] }).all) walk(c); break;
       case 'any': for (const c of (r as { any: Rule[] }).any) walk(c); break;
       case 'not': walk((r as { not: Rule }).not); break;
       case 'trait': d.traits.add((r as { trait: string }).trait.split('.')[0]!); break;
-      case 'feature': {
-        const f = (r as { feature: string }).feature;
-        d.features.add(f);
-        if (isTimeDerived(f) || isWindowed(f)) d.timeDependent = true;
-        break;
-      }
+      case 'feature': d.features.add((r as { feature: string }).feature); break;
       case 'event': {
         const e = r as EventRule;
         d.events.add(e.event);
         if (e.notFollowedBy) d.events.add(e.notFollowedBy.event);
-        if (e.within || e.notFollowedBy) d.timeDependent = true;
         break;
       }
       case 'segment': d.segments.add((r as { segment: string }).segment); break;

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { TailorError } from '../errors.ts';
-import { durationMs, formatPath, ruleKind, type Rule } from '../schemas/segment-rule.ts';
+import { DurationSchema, durationMs, ruleKind, validationError, type Rule } from '../schemas/segment-rule.ts';
 
 /**
  * Anti-flapping, per segment:
@@ -15,7 +14,7 @@ export interface SegmentOptions {
 }
 
 const OptionsSchema = z.strictObject({
-  minDwell: z.string().regex(/^([1-9]\d{0,5})(m|h|d|w)$/, 'a duration such as "30m", "24h", "7d"').optional(),
+  minDwell: DurationSchema.optional(),
   exitThresholds: z.record(z.string().min(1), z.union([z.number().finite(), z.tuple([z.number().finite(), z.number().finite()])],
     { error: 'an exit threshold is a number, or [low, high] for between' })).optional(),
 });
@@ -23,9 +22,7 @@ const OptionsSchema = z.strictObject({
 export function parseOptions(v: unknown, field = 'options'): SegmentOptions {
   const r = OptionsSchema.safeParse(v ?? {});
   if (r.success) return r.data;
-  const issue = r.error.issues[0]!;
-  const at = formatPath(field, issue.path);
-  throw new TailorError('validation_failed', `${at}: ${issue.message}`, at);
+  throw validationError(field, r.error);
 }
 
 export const minDwellMs = (o: SegmentOptions): number => (o.minDwell ? durationMs(o.minDwell) : 0);

@@ -31,7 +31,7 @@ describe('anti-flapping', () => {
 describe('dependencies', () => {
   it('lists what a rule reads', () => {
     const d = ruleDeps({ any: [{ trait: 'address.city', op: 'exists' }, { event: 'A', notFollowedBy: { event: 'B', within: '1h' } }, { not: { segment: 's' } }, { consent: 'email' }, { feature: 'recency_days', op: 'gt', value: 3 }] });
-    expect(d).toEqual({ traits: new Set(['address']), events: new Set(['A', 'B']), features: new Set(['recency_days']), segments: new Set(['s']), consents: new Set(['email']), timeDependent: true });
+    expect(d).toEqual({ traits: new Set(['address']), events: new Set(['A', 'B']), features: new Set(['recency_days']), segments: new Set(['s']), consents: new Set(['email']) });
   });
 
   it('orders nested segments first and names a cycle', () => {
