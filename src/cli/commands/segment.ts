@@ -17,16 +17,14 @@ function readJson(arg: string, field: string): unknown {
   }
 }
 
-const iso = (t: number | null) => (t === null ? '' : new Date(t).toISOString());
-
 export function registerSegment(program: Command): void {
   const seg = program.command('segment').description('rule segments: create, preview, members, explain');
 
   seg.command('list').description('every segment with its size').option('--json', 'machine-readable output')
     .action(async (opts: { json?: boolean }, cmd: Command) => withTailor(cmd, async (t) => {
-      const all = await t.segments.list();
-      print(!!opts.json, all.map(segmentDocument), () => all.length === 0 ? 'no segments' : table([
-        ['name', 'size', 'status', 'version', 'computed'], ...all.map((s) => [s.name, s.size, s.status, s.version, iso(s.computedAt)])]));
+      const all = (await t.segments.list()).map(segmentDocument);
+      print(!!opts.json, all, () => all.length === 0 ? 'no segments' : table([
+        ['name', 'size', 'status', 'version', 'computed'], ...all.map((s) => [s.name, s.size, s.status, s.version, s.computedAt ?? ''])]));
     }));
 
   seg.command('show <segment>').description('one segment: rules, options, size').option('--json', 'machine-readable output')

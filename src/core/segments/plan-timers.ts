@@ -23,6 +23,13 @@ export async function planTimers(s: SegmentRecord, members: ReadonlyMap<string, 
   };
   const seen = new Set<string>();
   const once = (key: string) => !seen.has(key) && seen.add(key);
+  // Several conditions (and the stay rule's copies of them) may read the same column: read it once.
+  const times = new Map<string, Promise<Map<string, number>>>();
+  const featureTimes = (field: string) => {
+    let t = times.get(field);
+    if (!t) times.set(field, (t = store.featureTimes(field)));
+    return t;
+  };
 
   const walk = async (r: Rule): Promise<void> => {
     switch (ruleKind(r)) {
@@ -47,7 +54,7 @@ export async function planTimers(s: SegmentRecord, members: ReadonlyMap<string, 
         const src = FEATURES[f.feature]?.source;
         if (!src || !('daysSince' in src)) return;
         const v = ruleFeatureValue(f.feature, f.value);
-        for (const [id, t] of await store.featureTimes(src.daysSince)) {
+        for (const [id, t] of await featureTimes(src.daysSince)) {
           const c = daysSinceCrossing(t, now, f.op, v);
           if (c !== null) at(id, c);
         }
