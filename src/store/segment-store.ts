@@ -2,7 +2,7 @@
 import { columnOf } from '../core/features/catalog.ts';
 import type { EvalEvent } from '../core/segments/profile-data.ts';
 import type { LoadedProfile, MembershipWrite, SegmentRecord, SegmentStore, SegmentWrites } from '../core/segments/ports.ts';
-import { ENTERED_EVENT } from '../core/segments/realtime.ts';
+import { ENTERED_EVENT, EXITED_EVENT } from '../core/segments/realtime.ts';
 import { writeRows, type Column } from './bulk-write.ts';
 import { fromJson, fromTs, toInt, toJson, toTs } from './codec.ts';
 import type { Database, SqlRunner } from './database.ts';
@@ -246,7 +246,7 @@ async function write(sql: SqlRunner, w: SegmentWrites): Promise<void> {
 
 /** segment.entered / segment.exited as an ordinary event on the profile, so triggers and rules can use it. */
 function membershipEvent(sql: SqlRunner, m: MembershipWrite): unknown[] {
-  const name = m.entered ? ENTERED_EVENT : 'segment.exited';
+  const name = m.entered ? ENTERED_EVENT : EXITED_EVENT;
   const t = toTs(sql.dialect, m.at);
   return [`seg:${m.segmentId}:${m.profileId}:${m.at}:${m.entered ? 'in' : 'out'}`, m.profileId, 'track', name, t, t,
     toJson({ segment: m.segmentName, segment_id: m.segmentId }), 'segments'];
