@@ -151,9 +151,12 @@ export async function ensurePgData(spec: SegmentDataSpec, baseUrl: string, opts:
   } finally {
     await db.close();
   }
-  // A bulk load leaves the visibility map unset, so the planner avoids index-only scans (it chose
-  // a 7.5 s parallel seq scan over events for a 30-day count); autovacuum would get there later.
-  await admin(baseUrl, (c) => c.query(`VACUUM (ANALYZE) ${schema}.events, ${schema}.profiles, ${schema}.profile_features`));
+  // The planner needs statistics on tables this size, and a bulk load leaves the visibility map
+  // unset, so the planner avoids index-only scans (it chose a 7.5 s parallel seq scan over events
+  // for a 30-day count); autovacuum would get there later. Only this schema's tables: a database-wide
+  // ANALYZE over the many test schemas ran out of lock slots ("out of shared memory").
+  const tables = ['events', 'profiles', 'profile_features', 'identities', 'consents'].map((t) => `${schema}.${t}`).join(', ');
+  await admin(baseUrl, (c) => c.query(`VACUUM (ANALYZE) ${tables}`));
   return result(true, stats);
 }
 

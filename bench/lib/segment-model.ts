@@ -13,7 +13,8 @@
  * - ~1.2 % of active profiles had a cart session in the 48 h before `now`, so that cart abandonment
  *   ("Product Added within 24h not followed by Order Completed within 24h") has thousands of members.
  */
-import { CLICK_EVENT, DAY_MS, ENGAGEMENT_WINDOW_MS, OPEN_EVENT, ORDER_EVENT, ORDERS_WINDOW_MS, emptyHistogram, hourOfWeek, type FeatureRow } from '../../src/core/features/catalog.ts';
+import { CLICK_EVENT, DAY_MS, OPEN_EVENT, ORDER_EVENT, type FeatureRow } from '../../src/core/features/catalog.ts';
+import { featuresFromEvents } from '../../src/core/features/features-from-events.ts';
 import { mulberry32 } from './payloads.ts';
 
 export const VIEW_EVENT = 'Product Viewed';
@@ -274,7 +275,8 @@ export function generateProfile(index: number, budget: number, p: ModelParams): 
   for (let i = 0; i < events.length; i++) events[i]!.messageId = base + String(i).padStart(5, '0');
   return {
     index, id, userId, email, traits, signupAt, context, consent: subscriber || rnd() < 0.1, events,
-    features: features(id, events, now),
+    // The same computation as ingest's, so the stored rows are what Tailor itself would hold.
+    features: featuresFromEvents(id, events.map((e) => ({ ...e, profileId: id })), now),
   };
 }
 
@@ -284,55 +286,3 @@ function growth(u: number): number {
   return Math.log(1 + u * (Math.exp(g) - 1)) / g;
 }
 
-/** The feature row, as of `now`, from the profile's events (sorted by time). */
-export function features(profileId: string, events: readonly GenEvent[], now: number): FeatureRow {
-  const f: FeatureRow = {
-    profileId, firstEventAt: null, lastEventAt: null, frequency: 0, monetary: 0, firstOrderAt: null, lastOrderAt: null,
-    orders90d: 0, revenue90d: 0, opens30d: 0, clicks30d: 0, lastOpenAt: null, lastClickAt: null, topCategory: null,
-    categoryCounts: {}, hourHistogram: emptyHistogram(), rfmR: null, rfmF: null, rfmM: null, rfmScore: null, rfmSegment: null,
-    windowsAsOf: now, windowsExpireAt: null,
-  };
-  let expire = Infinity;
-  for (const e of events) {
-    const t = e.timestamp;
-    if (t > now) continue;
-    f.firstEventAt ??= t;
-    f.lastEventAt = t;
-    if (e.name === ORDER_EVENT) {
-      const revenue = e.properties.revenue as number;
-      f.frequency++;
-      f.monetary += revenue;
-      f.firstOrderAt ??= t;
-      f.lastOrderAt = t;
-      if (t > now - ORDERS_WINDOW_MS) {
-        f.orders90d++;
-        f.revenue90d += revenue;
-        expire = Math.min(expire, t + ORDERS_WINDOW_MS);
-      }
-      for (const item of e.properties.products as { category: string; quantity: number }[]) {
-        f.categoryCounts[item.category] = (f.categoryCounts[item.category] ?? 0) + item.quantity;
-      }
-    } else if (e.name === OPEN_EVENT || e.name === CLICK_EVENT) {
-      const open = e.name === OPEN_EVENT;
-      if (open) f.lastOpenAt = t;
-      else f.lastClickAt = t;
-      if (t > now - ENGAGEMENT_WINDOW_MS) {
-        if (open) f.opens30d++;
-        else f.clicks30d++;
-        expire = Math.min(expire, t + ENGAGEMENT_WINDOW_MS);
-      }
-      f.hourHistogram[hourOfWeek(t)]!++;
-    }
-  }
-  f.monetary = Math.round(f.monetary * 100) / 100;
-  f.revenue90d = Math.round(f.revenue90d * 100) / 100;
-  let best = 0;
-  for (const c of Object.keys(f.categoryCounts).sort()) {
-    if (f.categoryCounts[c]! > best) {
-      best = f.categoryCounts[c]!;
-      f.topCategory = c;
-    }
-  }
-  if (expire !== Infinity) f.windowsExpireAt = expire;
-  return f;
-}
