@@ -1,4 +1,4 @@
-import { rngFor, type Rng } from './prng.ts';
+import { rngFor, type Rng } from '../core/prng.ts';
 
 /**
  * The demo store's catalogue: ~160 fashion products in eight categories, priced per category in one

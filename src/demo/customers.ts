@@ -3,7 +3,7 @@ import { CATEGORIES } from './catalog.ts';
 import { DAY, MINUTE } from './local-time.ts';
 import { asciiFold, NAMES, surnameFor } from './names.ts';
 import { fillPattern, pickPlace } from './places.ts';
-import { rngFor, type Rng } from './prng.ts';
+import { rngFor, type Rng } from '../core/prng.ts';
 
 /**
  * One demo customer: who they are (the traits sent with `identify`) and the hidden parameters that

@@ -6,7 +6,7 @@ import type { DemoEvent } from './demo-event.ts';
 import { customerHistory } from './generate-events.ts';
 import { DAY } from './local-time.ts';
 import { ProductPicker } from './product-picker.ts';
-import { rngFor } from './prng.ts';
+import { rngFor } from '../core/prng.ts';
 
 /*
  * The demo data set as Segment messages, customer by customer, so that a caller can stream it into

@@ -3,7 +3,7 @@ import type { DemoCampaign } from './campaigns.ts';
 import type { DemoCustomer } from './customers.ts';
 import type { DemoEvent } from './demo-event.ts';
 import { HOUR, MINUTE, nextLocalHour } from './local-time.ts';
-import type { Rng } from './prng.ts';
+import type { Rng } from '../core/prng.ts';
 import type { SessionPlan } from './sessions.ts';
 
 /**

@@ -6,7 +6,7 @@ import type { DemoEvent } from './demo-event.ts';
 import { email } from './email-engagement.ts';
 import { DAY, HOUR, localToUtc, MINUTE, utcDay } from './local-time.ts';
 import { ProductPicker } from './product-picker.ts';
-import { rngFor, type Rng } from './prng.ts';
+import { rngFor, type Rng } from '../core/prng.ts';
 import { sessionEvents, type SessionPlan, type Shopper } from './sessions.ts';
 
 /**

@@ -1,4 +1,4 @@
-import type { Rng } from './prng.ts';
+import type { Rng } from '../core/prng.ts';
 
 /**
  * Where demo customers live: country (ISO 3166-1 alpha-2), sales region, IANA time zones with cities,

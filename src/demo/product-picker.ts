@@ -1,6 +1,6 @@
 import { CATEGORIES, unitPrice, type DemoProduct } from './catalog.ts';
 import type { Gender } from './customers.ts';
-import type { Rng } from './prng.ts';
+import type { Rng } from '../core/prng.ts';
 
 /**
  * Chooses products the way a customer would: a category by their own interests, then a product by

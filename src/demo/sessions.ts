@@ -1,7 +1,7 @@
 import { cents, CURRENCY, SHOP_URL, unitPrice, type DemoProduct } from './catalog.ts';
 import type { DemoEvent } from './demo-event.ts';
 import type { ProductPicker } from './product-picker.ts';
-import type { Rng } from './prng.ts';
+import type { Rng } from '../core/prng.ts';
 
 /**
  * One visit to the shop as Segment e-commerce events (v2 spec): a landing page, product views and,

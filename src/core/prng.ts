@@ -1,5 +1,5 @@
 /**
- * A small seeded PRNG for the demo generator. Math.random cannot be seeded, and the demo must be
+ * A small seeded PRNG (the demo generator, bootstrap resampling). Math.random cannot be seeded, and the demo must be
  * reproducible: the same seed has to give byte-identical data on every run and machine, so that
  * loading twice dedupes by messageId and tests can rely on the planted ground truth.
  *
