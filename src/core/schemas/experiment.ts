@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import { validationError } from './segment-rule.ts';
+
+/**
+ * An experiment's definition. Either `variants` (A/B/n: the first is the control) or `factors`
+ * (full-factorial multivariate: every combination of one level per factor is an arm, and the
+ * combination of first levels is the control). What each arm changes is `content`, keyed by the
+ * thing that varies (`{"subject": "…"}`, `{"send_time": "09:00"}`); the campaign sender reads it.
+ */
+export const VARIES = ['subject', 'preheader', 'from_name', 'content_block', 'template', 'send_time'] as const;
+export const METRICS = ['open', 'click', 'conversion', 'revenue'] as const;
+export type Metric = (typeof METRICS)[number];
+
+const key = z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'a key is 1-40 letters, digits, "_" or "-"');
+const Arm = z.strictObject({
+  key,
+  weight: z.number().positive().finite().default(1),
+  content: z.record(z.string(), z.unknown()).default({}),
+});
+const distinctKeys = (arms: readonly { key: string }[]) => new Set(arms.map((a) => a.key)).size === arms.length;
+const Arms = z.array(Arm).min(2).max(26).refine(distinctKeys, 'keys must be distinct');
+
+const Factor = z.strictObject({ name: key, vary: z.enum(VARIES), levels: Arms });
+
+export const ExperimentSpecSchema = z.strictObject({
+  name: z.string().min(1).max(200),
+  description: z.string().max(2000).optional(),
+  /** What the variants change (A/B/n); factors name their own. */
+  vary: z.enum(VARIES).optional(),
+  variants: Arms.optional(),
+  factors: z.array(Factor).min(2).max(4).refine((fs) => distinctKeys(fs.map((f) => ({ key: f.name }))), 'factor names must be distinct').optional(),
+  /** The audience: members of this segment when the test starts. */
+  segment: z.string().min(1).max(200).optional(),
+  /** Share of the audience that receives nothing, to measure incremental conversions and revenue. */
+  holdout: z.number().min(0).max(0.5).default(0),
+  /** Share of the rest that is tested; the remainder later receives the winner. 1 = no winner send. */
+  testFraction: z.number().gt(0).max(1).default(1),
+  /** Hours between the test send and the automatic decision. */
+  waitHours: z.number().positive().max(24 * 90).default(24),
+  metric: z.enum(METRICS).default('click'),
+  alpha: z.number().gt(0).max(0.2).default(0.05),
+  /** `sequential`: always-valid p-values, decide whenever they cross α; `fixed`: only after waitHours. */
+  rule: z.enum(['sequential', 'fixed']).default('sequential'),
+  /** mSPRT mixture scale, in standard deviations of the per-recipient metric. */
+  tau: z.number().positive().max(10).default(0.1),
+  /** Beta prior for P(best) on rates; at least 1 each, so that the posterior density stays bounded. */
+  prior: z.strictObject({ alpha: z.number().min(1).max(1e6), beta: z.number().min(1).max(1e6) }).default({ alpha: 1, beta: 1 }),
+  /** Conversions and revenue count for this many hours after a recipient's send. */
+  attributionHours: z.number().positive().max(24 * 90).default(120),
+  /** No decision before every arm has this many recipients. */
+  minPerArm: z.number().int().min(2).default(100),
+}).superRefine((s, ctx) => {
+  if ((s.variants === undefined) === (s.factors === undefined)) {
+    ctx.addIssue({ code: 'custom', path: ['variants'], message: 'give either variants (A/B/n) or factors (multivariate), not both or neither' });
+  }
+  if (s.variants && !s.vary) ctx.addIssue({ code: 'custom', path: ['vary'], message: `name what the variants change: one of ${VARIES.join(', ')}` });
+  if (s.factors && s.vary) ctx.addIssue({ code: 'custom', path: ['vary'], message: 'a multivariate test names what varies per factor, not at the top' });
+});
+
+export type ExperimentSpecInput = z.input<typeof ExperimentSpecSchema>;
+export type ExperimentSpec = z.output<typeof ExperimentSpecSchema>;
+
+export function parseExperimentSpec(v: unknown, field = 'experiment'): ExperimentSpec {
+  const r = ExperimentSpecSchema.safeParse(v);
+  if (!r.success) throw validationError(field, r.error);
+  return r.data;
+}
