@@ -16,7 +16,9 @@ import { refreshExpiredWindows } from './store/feature-store.ts';
 import { SegmentQueries } from './store/segment-queries.ts';
 import { createSegmentStore, unknownNames } from './store/segment-store.ts';
 import { RealtimeQueue } from './jobs/realtime-queue.ts';
-import { SegmentScheduler } from './jobs/segment-scheduler.ts';
+import { DueScheduler } from './jobs/due-scheduler.ts';
+import { ExperimentService } from './core/experiments/service.ts';
+import { createExperimentStore } from './store/experiment-store.ts';
 import { pingDatabase, qualityReport, storeCounts } from './store/stats.ts';
 import { buildApp } from './server/app.ts';
 import type { AuthKeys } from './server/auth.ts';
@@ -36,7 +38,10 @@ export interface Tailor {
   /** Changed profiles on their way to real-time segment re-evaluation; `drain()` waits for them. */
   realtime: RealtimeQueue;
   /** Fires window timers; started by `tailor serve` (and by anything else that wants live windows). */
-  scheduler: SegmentScheduler;
+  scheduler: DueScheduler;
+  experiments: ExperimentService;
+  /** Decides experiments when due (and looks at sequential ones every few minutes); started by `tailor serve`. */
+  experimentScheduler: DueScheduler;
   /** Re-evaluates the profiles changed since the real-time queue was last known empty (after a crash); returns how many. */
   catchUp(): Promise<number>;
   newMessageId(): string;
@@ -55,18 +60,30 @@ export async function createTailor(config: Config, opts: { clock?: Clock; onErro
   const store = createIngestStore(db, plainCodec);
   const deps = { store, clock, newProfileId: () => randomUUID(), normalize: { defaultRegion: config.defaultRegion } };
   const onError = opts.onError ?? ((e: unknown) => console.error('[tailor] segment update failed:', e));
+  const segmentStore = createSegmentStore(db);
   const segments = new SegmentEngine({
-    store: createSegmentStore(db),
+    store: segmentStore,
     clock,
     dialect: db.dialect,
     newId: () => randomUUID(),
     refreshExpiredFeatures: (now, limit) => refreshExpiredWindows(db, now, limit),
     unknownNames: (traits, events) => unknownNames(db, traits, events),
   });
-  const scheduler = new SegmentScheduler({ tick: () => segments.tick(), nextDue: () => segments.nextDue(), now: () => clock.now() }, onError);
+  const scheduler = new DueScheduler({ tick: () => segments.tick(), nextDue: () => segments.nextDue(), now: () => clock.now() }, onError);
   // Where a restart after a crash catches up from: the last time the queue was empty, less a margin
   // for an ingest transaction that was planned before then and committed after (stored at most every 5 s).
   // A clean close marks the point clean, so that the next start need not look for changed profiles.
+  const experiments = new ExperimentService({
+    store: createExperimentStore(db),
+    now: () => clock.now(),
+    newId: () => randomUUID(),
+    audience: async (segment) => [...(await segmentStore.members((await segments.get(segment)).id)).keys()],
+  });
+  const experimentScheduler = new DueScheduler({
+    tick: async () => (await experiments.tick()).length,
+    nextDue: () => experiments.nextDue(),
+    now: () => clock.now(),
+  }, onError, EXPERIMENT_LOOK_MS);
   let savedAt = 0;
   const caughtUp = (t: number, clean: boolean, force = false) => {
     if (!force && clock.now() - savedAt < 5000) return Promise.resolve();
@@ -91,6 +108,8 @@ export async function createTailor(config: Config, opts: { clock?: Clock; onErro
     segmentQueries: new SegmentQueries(db, plainCodec),
     realtime,
     scheduler,
+    experiments,
+    experimentScheduler,
     newMessageId: () => `tailor-${randomUUID()}`,
     catchUp: async () => {
       const stored = await getSetting(db, REALTIME_MARK);
@@ -101,6 +120,7 @@ export async function createTailor(config: Config, opts: { clock?: Clock; onErro
     },
     close: async () => {
       await scheduler.stop();
+      await experimentScheduler.stop();
       await realtime.drain();
       await caughtUp(clock.now(), true, true);
       await db.close();
@@ -142,3 +162,5 @@ export const VERSION = '0.1.0';
 
 const REALTIME_MARK = 'segments.realtime_caught_up_to';
 const CATCH_UP_MARGIN_MS = 60_000;
+/** How often running sequential experiments are looked at (always-valid p-values allow any number of looks). */
+const EXPERIMENT_LOOK_MS = 5 * 60_000;

@@ -3,10 +3,12 @@ import type { Database, Dialect } from './database.ts';
 import { initial } from './migrations/001-initial.ts';
 import { segments } from './migrations/002-segments.ts';
 import { eventsByNameCovering } from './migrations/003-events-by-name-covering.ts';
+import { experiments } from './migrations/004-experiments.ts';
 import type { DdlTypes, MigrationDdl } from './migrations/types.ts';
 
 /** Forward-only, in order. Never edit a released migration: add the next one. */
-const MIGRATIONS: [string, MigrationDdl][] = [['001-initial', initial], ['002-segments', segments], ['003-events-by-name-covering', eventsByNameCovering]];
+const MIGRATIONS: [string, MigrationDdl][] = [['001-initial', initial], ['002-segments', segments], ['003-events-by-name-covering', eventsByNameCovering],
+  ['004-experiments', experiments]];
 
 const TYPES: Record<Dialect, DdlTypes> = {
   sqlite: { json: 'TEXT', ts: 'INTEGER', serial: 'INTEGER PRIMARY KEY AUTOINCREMENT', real: 'REAL' },

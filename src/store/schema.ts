@@ -179,6 +179,36 @@ export interface SegmentTimersTable {
   due_at: number;
 }
 
+export interface ExperimentsTable {
+  id: string;
+  name: string;
+  spec: Json;
+  salt: string;
+  status: string;
+  started_at: number | null;
+  decide_at: number | null;
+  decided_at: number | null;
+  decision: Json | null;
+  sequential: Json;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ExperimentAssignmentsTable {
+  experiment_id: string;
+  profile_id: string;
+  grp: string;
+  arm: string | null;
+  sent_at: number | null;
+}
+
+export interface ExperimentCountsTable {
+  experiment_id: string;
+  arm: string;
+  counts: Json;
+  recorded_at: number;
+}
+
 export interface Schema {
   profiles: ProfilesTable;
   identities: IdentitiesTable;
@@ -195,4 +225,7 @@ export interface Schema {
   segment_memberships: SegmentMembershipsTable;
   segment_sizes: SegmentSizesTable;
   segment_timers: SegmentTimersTable;
+  experiments: ExperimentsTable;
+  experiment_assignments: ExperimentAssignmentsTable;
+  experiment_counts: ExperimentCountsTable;
 }

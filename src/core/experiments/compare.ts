@@ -13,7 +13,8 @@ import { alwaysValidP, mixtureLikelihoodRatio, rateLikelihoodRatio } from './seq
  * Every arm against the first (the control) on every metric: the per-arm summary with its
  * interval, the test of the difference, the lift, Holm-adjusted and always-valid p-values, and
  * P(best). `sequential` holds each comparison's always-valid p so far (key `metric:arm`) and is
- * updated in place: every call is a look.
+ * updated in place: every call is a look. `statePrefix` keeps
+ * separate comparisons over the same arm keys (factor levels, the holdout) apart in one state.
  */
 export interface CompareOptions {
   alpha: number;
@@ -62,7 +63,9 @@ export interface ArmResult {
   pBest: Partial<Record<Metric, number>>;
 }
 
-export function compareArms(obs: readonly ArmObservation[], o: CompareOptions, sequential: Record<string, number>): ArmResult[] {
+export function compareArms(
+  obs: readonly ArmObservation[], o: CompareOptions, sequential: Record<string, number>, statePrefix = '',
+): ArmResult[] {
   const control = obs[0]!;
   const results: ArmResult[] = obs.map((a, i) => ({
     key: a.key, role: i === 0 ? 'control' : 'variant', recipients: a.recipients, metrics: {}, vsControl: i === 0 ? null : {}, pBest: {},
@@ -74,7 +77,7 @@ export function compareArms(obs: readonly ArmObservation[], o: CompareOptions, s
   for (const m of metrics) {
     obs.forEach((a, i) => { results[i]!.metrics[m] = summary(m, a, o.alpha); });
     if (!comparable) continue;
-    const raw = obs.slice(1).map((b) => compareOne(m, control, b, o, sequential));
+    const raw = obs.slice(1).map((b) => compareOne(m, control, b, o, sequential, statePrefix));
     const pHolm = holm(raw.map((c) => c.p));
     const pSeq = holm(raw.map((c) => c.pSequential));
     raw.forEach((c, i) => {
@@ -102,8 +105,10 @@ function summary(m: Metric, a: ArmObservation, alpha: number): MetricSummary {
 
 type RawComparison = Omit<Comparison, 'pHolm' | 'significant'>;
 
-function compareOne(m: Metric, a: ArmObservation, b: ArmObservation, o: CompareOptions, sequential: Record<string, number>): RawComparison {
-  const key = `${m}:${b.key}`;
+function compareOne(
+  m: Metric, a: ArmObservation, b: ArmObservation, o: CompareOptions, sequential: Record<string, number>, statePrefix: string,
+): RawComparison {
+  const key = `${statePrefix}${m}:${b.key}`;
   if (m === 'revenue') {
     const w = welchTest(a.revenue!, b.revenue!, o.alpha);
     const lift = meanLift(a.revenue!, b.revenue!, o.alpha);

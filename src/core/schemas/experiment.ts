@@ -65,3 +65,33 @@ export function parseExperimentSpec(v: unknown, field = 'experiment'): Experimen
   if (!r.success) throw validationError(field, r.error);
   return r.data;
 }
+
+/** Counts observed outside Tailor (or by hand), per arm or for the holdout. */
+const count = z.number().int().min(0).max(1e12);
+export const ArmCountsSchema = z.strictObject({
+  key,
+  recipients: count,
+  opens: count.default(0),
+  clicks: count.default(0),
+  conversions: count.default(0),
+  /** Total revenue of the arm's recipients. */
+  revenue: z.number().finite().min(0).default(0),
+  /** Σ revenue² over recipients, or the sample sd (n − 1) of revenue per recipient: either gives Welch's test its spread. */
+  revenueSumSquares: z.number().finite().min(0).optional(),
+  revenueSd: z.number().finite().min(0).optional(),
+}).superRefine((a, ctx) => {
+  for (const k of ['opens', 'clicks', 'conversions'] as const) {
+    if (a[k] > a.recipients) ctx.addIssue({ code: 'custom', path: [k], message: `${k} (${a[k]}) cannot exceed recipients (${a.recipients})` });
+  }
+  if (a.revenueSumSquares !== undefined && a.revenueSd !== undefined) {
+    ctx.addIssue({ code: 'custom', path: ['revenueSd'], message: 'give revenueSumSquares or revenueSd, not both' });
+  }
+});
+export const CountsSchema = z.array(ArmCountsSchema).min(1).max(1000);
+export type ArmCounts = z.output<typeof ArmCountsSchema>;
+
+export function parseCounts(v: unknown, field = 'arms'): ArmCounts[] {
+  const r = CountsSchema.safeParse(v);
+  if (!r.success) throw validationError(field, r.error);
+  return r.data;
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SegmentScheduler } from './segment-scheduler.ts';
+import { DueScheduler } from './due-scheduler.ts';
 
 describe('segment scheduler', () => {
   it('sleeps until the earliest due instant, works until nothing is due, and wakes early when told', async () => {
@@ -17,7 +17,7 @@ describe('segment scheduler', () => {
         return ready.length;
       },
     };
-    const s = new SegmentScheduler(target, (e) => { throw e; }, 5_000);
+    const s = new DueScheduler(target, (e) => { throw e; }, 5_000);
     s.start();
     await new Promise((r) => setTimeout(r, 100));
     expect(ticks).toEqual([]);

@@ -1,7 +1,8 @@
 /**
- * Fires segment timers and feature-window expiries at their instants: it sleeps until the earliest
- * due time (never longer than `maxSleepMs`, so timers written by another process are picked up),
- * then re-evaluates exactly the profiles that are due. Nothing polls the whole population.
+ * Runs a target's due work at its instants: it sleeps until the earliest due time (never longer
+ * than `maxSleepMs`, so work written by another process is picked up), then ticks until nothing
+ * more is due. Segment timers and feature-window expiries use it (re-evaluating exactly the
+ * profiles that are due; nothing polls the whole population), and so do experiment decisions.
  */
 export interface SchedulerTarget {
   tick(): Promise<number>;
@@ -10,7 +11,7 @@ export interface SchedulerTarget {
   now(): number;
 }
 
-export class SegmentScheduler {
+export class DueScheduler {
   private timer: NodeJS.Timeout | null = null;
   private wakeAt = Infinity;
   private stopped = true;
