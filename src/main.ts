@@ -153,6 +153,7 @@ export function createServer(t: Tailor, keys: AuthKeys, logger?: Logger): Fastif
     ingest: { ingest: (m) => t.ingest(m), newMessageId: t.newMessageId, now: () => t.clock.now() },
     profiles: t.profiles,
     segments: { engine: t.segments, queries: t.segmentQueries, resolveProfile: (ref) => t.profiles.resolve({ id: ref }) },
+    experiments: t.experiments,
     quality: { report: (recent) => qualityReport(t.db, recent) },
     status: { counts: () => storeCounts(t.db), ping: () => pingDatabase(t.db), dialect: t.db.dialect, version: VERSION },
   });

@@ -6,6 +6,7 @@ import { registerMigrate } from './commands/migrate.ts';
 import { registerQuality } from './commands/quality.ts';
 import { registerRfm } from './commands/rfm.ts';
 import { registerSegment } from './commands/segment.ts';
+import { registerExperiment } from './commands/experiment.ts';
 import { registerServe } from './commands/serve.ts';
 import { fail } from './output.ts';
 
@@ -22,5 +23,6 @@ registerImport(program);
 registerFeatures(program);
 registerRfm(program);
 registerSegment(program);
+registerExperiment(program);
 
 program.parseAsync(process.argv).catch(fail);

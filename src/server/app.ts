@@ -7,6 +7,7 @@ import { ingestRoutes, type IngestService } from './routes/ingest.ts';
 import { profileRoutes, type ProfileService } from './routes/profiles.ts';
 import { qualityRoutes, type QualityService } from './routes/quality.ts';
 import { segmentRoutes, type SegmentService } from './routes/segments.ts';
+import { experimentRoutes, type ExperimentRoutesService } from './routes/experiments.ts';
 import { statusRoutes, type StatusService } from './routes/status.ts';
 
 export interface AppDeps {
@@ -15,6 +16,7 @@ export interface AppDeps {
   profiles: ProfileService;
   quality: QualityService;
   segments: SegmentService;
+  experiments: ExperimentRoutesService;
   status: StatusService;
   logger?: Logger | undefined;
 }
@@ -58,6 +60,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   profileRoutes(app, deps.profiles, deps.keys);
   qualityRoutes(app, deps.quality, deps.keys);
   segmentRoutes(app, deps.segments, deps.keys);
+  experimentRoutes(app, deps.experiments, deps.keys);
   statusRoutes(app, deps.status);
   return app;
 }

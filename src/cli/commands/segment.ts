@@ -1,21 +1,11 @@
-import fs from 'node:fs';
 import type { Command } from 'commander';
 import { TailorError } from '../../core/errors.ts';
 import type { ExplainNode } from '../../core/segments/evaluate.ts';
 import { csvLine } from '../../core/csv-line.ts';
 import { segmentDocument } from '../../server/routes/segments.ts';
 import { withTailor } from '../context.ts';
+import { readJson } from '../read-json.ts';
 import { print, table } from '../output.ts';
-
-/** A rule tree from inline JSON or from a file (`@rules.json` or a path ending in .json). */
-function readJson(arg: string, field: string): unknown {
-  const text = arg.startsWith('@') || (/\.json$/i.test(arg) && fs.existsSync(arg)) ? fs.readFileSync(arg.replace(/^@/, ''), 'utf8') : arg;
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new TailorError('invalid_json', `${field} is not valid JSON`, field);
-  }
-}
 
 export function registerSegment(program: Command): void {
   const seg = program.command('segment').description('rule segments: create, preview, members, explain');

@@ -17,7 +17,7 @@ import { mean, variance, type Moments } from './means.ts';
  * default suits rates and revenue alike. τ only tunes which effect sizes are detected fastest; the
  * guarantee holds for every τ.
  */
-export const DEFAULT_TAU = 0.1;
+export const DEFAULT_TAU = 0.05;
 
 export function mixtureLikelihoodRatio(a: Moments, b: Moments, tau: number): number {
   if (a.n < 2 || b.n < 2) return 1;

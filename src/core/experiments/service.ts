@@ -1,6 +1,7 @@
 import { TailorError } from '../errors.ts';
 import { rngFor } from '../prng.ts';
-import { parseCounts, parseExperimentSpec, type ArmCounts } from '../schemas/experiment.ts';
+import { AnalyzeInputSchema, parseCounts, parseExperimentSpec, type ArmCounts } from '../schemas/experiment.ts';
+import { validationError } from '../schemas/segment-rule.ts';
 import { DEFAULT_RESAMPLES } from './bootstrap.ts';
 import { decideWinner, type Decision } from './decide.ts';
 import { armOf, armsOf, groupOf, HOLDOUT, type Group } from './design.ts';
@@ -174,6 +175,20 @@ export class ExperimentService {
     const rolledOut = await this.d.store.rollout(next, out.decided.winner, now);
     return { experiment: next, decision: out.decided, rolledOut, results };
   }
+}
+
+/**
+ * Results from counts alone, with no stored experiment: the arms' keys (the first is the control)
+ * become an A/B/n design, and the options tune the analysis. It is a single look.
+ */
+export function analyzeCounts(input: unknown): ExperimentResults {
+  const r = AnalyzeInputSchema.safeParse(input);
+  if (!r.success) throw validationError('analysis', r.error);
+  const { arms, ...options } = r.data;
+  const counts = parseCounts(arms);
+  const keys = counts.map((c) => c.key).filter((k) => k !== HOLDOUT);
+  const spec = parseExperimentSpec({ name: 'analysis', vary: 'subject', variants: keys.map((key) => ({ key })), ...options }, 'analysis');
+  return experimentResults(spec, fromCounts(counts), { looks: 0, p: {} }).results;
 }
 
 /** Observations from recorded counts; revenue has a spread only where Σx² or the sd was given. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_TAU } from '../experiments/sequential.ts';
 import { validationError } from './segment-rule.ts';
 
 /**
@@ -42,7 +43,7 @@ export const ExperimentSpecSchema = z.strictObject({
   /** `sequential`: always-valid p-values, decide whenever they cross α; `fixed`: only after waitHours. */
   rule: z.enum(['sequential', 'fixed']).default('sequential'),
   /** mSPRT mixture scale, in standard deviations of the per-recipient metric. */
-  tau: z.number().positive().max(10).default(0.1),
+  tau: z.number().positive().max(10).default(DEFAULT_TAU),
   /** Beta prior for P(best) on rates; at least 1 each, so that the posterior density stays bounded. */
   prior: z.strictObject({ alpha: z.number().min(1).max(1e6), beta: z.number().min(1).max(1e6) }).default({ alpha: 1, beta: 1 }),
   /** Conversions and revenue count for this many hours after a recipient's send. */
@@ -95,3 +96,37 @@ export function parseCounts(v: unknown, field = 'arms'): ArmCounts[] {
   if (!r.success) throw validationError(field, r.error);
   return r.data;
 }
+
+/** `tailor experiment plan` / POST /v1/experiments/plan. */
+export const PlanInputSchema = z.strictObject({
+  baseline: z.number().positive().finite(),
+  mde: z.number().positive().finite(),
+  relative: z.boolean().default(false),
+  sd: z.number().positive().finite().optional(),
+  alpha: z.number().gt(0).max(0.2).default(0.05),
+  power: z.number().min(0.5).lt(1).default(0.8),
+  arms: z.number().int().min(2).max(26).default(2),
+  holdout: z.number().min(0).max(0.5).default(0),
+}).superRefine((p, ctx) => {
+  if (p.sd !== undefined) return;
+  const target = p.baseline + (p.relative ? p.baseline * p.mde : p.mde);
+  if (p.baseline >= 1) ctx.addIssue({ code: 'custom', path: ['baseline'], message: 'a baseline rate is between 0 and 1 (give sd to plan a mean such as revenue)' });
+  else if (target >= 1) ctx.addIssue({ code: 'custom', path: ['mde'], message: `baseline + mde = ${target} is not a rate below 1` });
+});
+
+export function parsePlanInput(v: unknown): z.output<typeof PlanInputSchema> {
+  const r = PlanInputSchema.safeParse(v);
+  if (!r.success) throw validationError('plan', r.error);
+  return r.data;
+}
+
+/** Counts to analyse without a stored experiment: the arms (first = control) and the analysis options. */
+export const AnalyzeInputSchema = z.strictObject({
+  arms: z.unknown(),
+  metric: z.enum(METRICS).optional(),
+  alpha: z.number().gt(0).max(0.2).optional(),
+  rule: z.enum(['sequential', 'fixed']).optional(),
+  tau: z.number().positive().max(10).optional(),
+  prior: z.strictObject({ alpha: z.number().min(1).max(1e6), beta: z.number().min(1).max(1e6) }).optional(),
+  minPerArm: z.number().int().min(2).optional(),
+});
