@@ -135,8 +135,13 @@ async function observe(sql: SqlRunner, r: ExperimentRecord): Promise<Observed> {
     if (!page.length) break;
     cursor = page[page.length - 1]!.profile_id as string;
     const ids = page.map((x) => x.profile_id as string);
+    // A recipient merged into another profile since the send: their events now live on the survivor.
+    const assigned = inIds(sql, 'id', ids);
+    const survivor = new Map((await sql.all(`SELECT id, merged_into FROM profiles WHERE ${assigned.where} AND merged_into IS NOT NULL`, [assigned.param]))
+      .map((x) => [x.id as string, x.merged_into as string]));
+    const live = (id: string) => survivor.get(id) ?? id;
     const from = Math.min(...page.map((x) => toInt(x.sent_at)));
-    const who = inIds(sql, 'profile_id', ids);
+    const who = inIds(sql, 'profile_id', [...new Set(ids.map(live))]);
     const events = await sql.all(`SELECT profile_id, name, timestamp, properties FROM events
       WHERE ${who.where} AND ${names.where} AND timestamp >= ?`, [who.param, names.param, toTs(sql.dialect, from)]);
     const byProfile = new Map<string, OutcomeEvent[]>();
@@ -146,7 +151,7 @@ async function observe(sql: SqlRunner, r: ExperimentRecord): Promise<Observed> {
       byProfile.set(e.profile_id as string, list);
     }
     for (const x of page) {
-      const outcome = recipientOutcome(byProfile.get(x.profile_id as string) ?? [], r.id, toInt(x.sent_at), attributionMs);
+      const outcome = recipientOutcome(byProfile.get(live(x.profile_id as string)) ?? [], r.id, toInt(x.sent_at), attributionMs);
       tally.add(x.grp as Group, (x.arm as string | null) ?? null, outcome);
     }
   }

@@ -125,6 +125,26 @@ describe.each(dialects)('experiment service ($name)', ({ url }) => {
     expect(d!.decision.reason).toMatch(/^No significant winner: falling back to control morning\./);
   });
 
+  it('follows a recipient merged into another profile after the send to the survivor\'s events', async () => {
+    let now = T0;
+    t = await openTailor(await url(), () => now);
+    await t.ingest([msg({ type: 'track', anonymousId: 'anon-1', event: 'Page Viewed', timestamp: new Date(now).toISOString() }, now),
+      msg({ type: 'identify', userId: 'known', traits: { email: 'k@example.com' }, timestamp: new Date(now).toISOString() }, now)]);
+    const anon = (await t.profiles.resolve({ anonymousId: 'anon-1' }))!;
+    const known = (await t.profiles.resolve({ userId: 'known' }))!;
+    const x = await t.experiments.create({ name: 'merge', vary: 'subject', minPerArm: 2, variants: [{ key: 'A', weight: 1e-9 }, { key: 'B' }] });
+    // Both profiles are recipients; whichever one is merged away must still see the click.
+    await t.experiments.start('merge', [anon, known]);
+    now = T0 + HOUR;
+    // The anonymous visitor logs in: the two profiles merge, and the click lands on the survivor.
+    await t.ingest([msg({ type: 'identify', userId: 'known', anonymousId: 'anon-1', timestamp: new Date(now).toISOString() }, now),
+      msg({ type: 'track', userId: 'known', event: 'Email Clicked', properties: { experiment_id: x.id }, timestamp: new Date(now).toISOString() }, now)]);
+    expect(await t.profiles.resolve({ anonymousId: 'anon-1' })).toBe(await t.profiles.resolve({ userId: 'known' }));
+    const b = (await t.experiments.results('merge')).results.arms.find((a) => a.key === 'B')!;
+    expect(b.recipients).toBe(2);
+    expect(b.metrics.click!.count).toBe(2);
+  });
+
   it('rejects bad designs, unknown arms and counts above recipients with the path to the field', async () => {
     t = await openTailor(await url());
     await rejects(t.experiments.create({ name: 'x', variants: [{ key: 'A' }, { key: 'B' }] }), 'validation_failed', /^experiment\.vary: name what the variants change/);
