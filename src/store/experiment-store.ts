@@ -1,6 +1,7 @@
 import type { Decision } from '../core/experiments/decide.ts';
 import type { Group } from '../core/experiments/design.ts';
 import type { Assignment, ExperimentRecord, ExperimentStore, Observed } from '../core/experiments/ports.ts';
+import type { SequentialState } from '../core/experiments/results.ts';
 import { OUTCOME_EVENTS, OutcomeTally, recipientOutcome, type OutcomeEvent } from '../core/experiments/recipient-outcome.ts';
 import { TailorError } from '../core/errors.ts';
 import type { ArmCounts } from '../core/schemas/experiment.ts';
@@ -71,6 +72,16 @@ export function createExperimentStore(db: Database): ExperimentStore {
       await sql.run('DELETE FROM experiments WHERE id = ?', [id]);
     }),
 
+    saveLook: (id, state, at) => db.transaction(async (sql) => {
+      const [row] = await sql.all('SELECT sequential FROM experiments WHERE id = ?', [id]);
+      const stored = row ? fromJson<SequentialState>(row.sequential) : { looks: 0, p: {} };
+      const p = { ...stored.p };
+      for (const [k, v] of Object.entries(state.p)) p[k] = Math.min(v, p[k] ?? 1);
+      const merged = { looks: Math.max(stored.looks, state.looks), p };
+      await sql.run('UPDATE experiments SET sequential = ?, updated_at = ? WHERE id = ?', [toJson(merged), at, id]);
+      return merged;
+    }, { retries: 3 }),
+
     start: (r, assignments) => db.transaction(async (sql) => {
       await sql.run(UPDATE, recordParams(r));
       for (let i = 0; i < assignments.length; i += CHUNK) {
@@ -80,7 +91,10 @@ export function createExperimentStore(db: Database): ExperimentStore {
     }),
 
     rollout: (r, arm, at) => db.transaction(async (sql) => {
-      await sql.run(UPDATE, recordParams(r));
+      // Only a running experiment is decided: another process may have decided it meanwhile.
+      if (await sql.run(`${UPDATE} AND status = 'testing'`, recordParams(r)) === 0) {
+        throw new TailorError('conflict', `experiment '${r.name}' is no longer running: it was decided elsewhere`, 'experiment');
+      }
       return sql.run("UPDATE experiment_assignments SET arm = ?, sent_at = ? WHERE experiment_id = ? AND grp = 'rest'", [arm, at, r.id]);
     }),
 

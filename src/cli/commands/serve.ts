@@ -25,6 +25,8 @@ export function registerServe(program: Command): void {
         logger.info({ ...r }, 'demo data loaded');
         const { createDemoSegments } = await import('../../demo/demo-segments.ts');
         logger.info({ segments: await createDemoSegments(t) }, 'demo segments created');
+        const { createDemoExperiment } = await import('../../demo/demo-experiments.ts');
+        logger.info({ experiment: await createDemoExperiment(t) }, 'demo experiment created (draft)');
       }
       const app = createServer(t, keys, logger);
       const shutdown = async () => {

@@ -37,6 +37,12 @@ export interface ExperimentStore {
   update(r: ExperimentRecord): Promise<void>;
   /** The experiment with its assignments and counts. */
   remove(id: string): Promise<void>;
+  /**
+   * Stores a look's always-valid p-values, merged with whatever another process stored meanwhile
+   * (the smaller p of each comparison, the larger look count); returns the merged state. Touches
+   * nothing else, so a look never undoes a decision.
+   */
+  saveLook(id: string, state: SequentialState, at: number): Promise<SequentialState>;
   /** The record and every assignment, in one transaction. */
   start(r: ExperimentRecord, assignments: readonly Assignment[]): Promise<void>;
   /** Gives the rest group `arm`, sent at `at`, and saves the record, in one transaction; returns how many. */

@@ -131,9 +131,9 @@ export class ExperimentService {
     const observed = counts.length ? fromCounts(counts) : await this.d.store.observe(cur);
     const boot = opts.bootstrap ? { rng: rngFor(0, 'bootstrap', cur.salt, cur.sequential.looks), resamples: opts.resamples ?? DEFAULT_RESAMPLES } : undefined;
     const { results, state } = experimentResults(cur.spec, observed, cur.sequential, boot);
-    const next = { ...cur, sequential: state, updatedAt: this.d.now() };
-    await this.d.store.update(next);
-    return { experiment: next, source, results };
+    const now = this.d.now();
+    const sequential = await this.d.store.saveLook(cur.id, state, now);
+    return { experiment: { ...cur, sequential, updatedAt: now }, source, results };
   }
 
   /**
@@ -154,8 +154,13 @@ export class ExperimentService {
     for (const r of await this.d.store.list()) {
       if (r.status !== 'testing') continue;
       if (r.spec.rule === 'fixed' && this.d.now() < r.decideAt!) continue;
-      const d = await this.tryDecide(r, false);
-      if ('decision' in d) out.push({ name: r.name, decision: d.decision });
+      try {
+        const d = await this.tryDecide(r, false);
+        if ('decision' in d) out.push({ name: r.name, decision: d.decision });
+      } catch (e) {
+        // Decided by another process since the list was read: nothing left to do here.
+        if (!(e instanceof TailorError && e.code === 'conflict')) throw e;
+      }
     }
     return out;
   }
