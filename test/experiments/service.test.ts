@@ -125,6 +125,20 @@ describe.each(dialects)('experiment service ($name)', ({ url }) => {
     expect(d!.decision.reason).toMatch(/^No significant winner: falling back to control morning\./);
   });
 
+  it('the scheduler started by serve decides an experiment at its planned time, with no call from anyone', async () => {
+    t = await openTailor(await url());
+    // 0.0005 h = 1.8 s: the planned decision comes due while the test waits.
+    await t.experiments.create({ name: 'soon', vary: 'subject', metric: 'click', rule: 'fixed', waitHours: 0.0005, minPerArm: 100, variants: [{ key: 'A' }, { key: 'B' }] });
+    await t.experiments.record('soon', [{ key: 'A', recipients: 5000, clicks: 200 }, { key: 'B', recipients: 5000, clicks: 300 }]);
+    t.experimentScheduler.start();
+    const deadline = Date.now() + 15_000;
+    while ((await t.experiments.get('soon')).status !== 'decided' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    const x = await t.experiments.get('soon');
+    expect(x.status).toBe('decided');
+    expect(x.decision).toMatchObject({ winner: 'B', basis: 'significant', early: false });
+    expect(x.decidedAt! - x.decideAt!).toBeGreaterThanOrEqual(0);
+  });
+
   it('follows a recipient merged into another profile after the send to the survivor\'s events', async () => {
     let now = T0;
     t = await openTailor(await url(), () => now);
