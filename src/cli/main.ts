@@ -7,6 +7,7 @@ import { registerQuality } from './commands/quality.ts';
 import { registerRfm } from './commands/rfm.ts';
 import { registerSegment } from './commands/segment.ts';
 import { registerExperiment } from './commands/experiment.ts';
+import { registerRecs } from './commands/recs.ts';
 import { registerServe } from './commands/serve.ts';
 import { fail } from './output.ts';
 
@@ -24,5 +25,6 @@ registerFeatures(program);
 registerRfm(program);
 registerSegment(program);
 registerExperiment(program);
+registerRecs(program);
 
 program.parseAsync(process.argv).catch(fail);

@@ -4,11 +4,13 @@ import { initial } from './migrations/001-initial.ts';
 import { segments } from './migrations/002-segments.ts';
 import { eventsByNameCovering } from './migrations/003-events-by-name-covering.ts';
 import { experiments } from './migrations/004-experiments.ts';
+import { recommendations } from './migrations/005-recommendations.ts';
+import { templates } from './migrations/006-templates.ts';
 import type { DdlTypes, MigrationDdl } from './migrations/types.ts';
 
 /** Forward-only, in order. Never edit a released migration: add the next one. */
 const MIGRATIONS: [string, MigrationDdl][] = [['001-initial', initial], ['002-segments', segments], ['003-events-by-name-covering', eventsByNameCovering],
-  ['004-experiments', experiments]];
+  ['004-experiments', experiments], ['005-recommendations', recommendations], ['006-templates', templates]];
 
 const TYPES: Record<Dialect, DdlTypes> = {
   sqlite: { json: 'TEXT', ts: 'INTEGER', serial: 'INTEGER PRIMARY KEY AUTOINCREMENT', real: 'REAL' },

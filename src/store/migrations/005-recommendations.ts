@@ -1,0 +1,4 @@
+import type { MigrationDdl } from './types.ts';
+
+/** Product recommendations (filled in by the recommendations work). */
+export const recommendations: MigrationDdl = () => [];
