@@ -10,6 +10,8 @@ export const configSchema = z.object({
   writeKey: z.string().min(8).optional(),
   adminKey: z.string().min(8).optional(),
   secret: z.string().min(16).optional(),
+  /** Where recipients reach this server: the base of unsubscribe, preference and view-in-browser links. */
+  publicUrl: z.string().url().default('http://localhost:3000'),
   redisUrl: z.string().url().optional(),
   smtpUrl: z.string().optional(),
   outbox: z.string().default('./outbox'),
@@ -20,7 +22,7 @@ export type Config = z.infer<typeof configSchema>;
 
 const ENV: Record<string, keyof Config> = {
   TAILOR_DB: 'db', TAILOR_PORT: 'port', TAILOR_HOST: 'host', TAILOR_WRITE_KEY: 'writeKey', TAILOR_ADMIN_KEY: 'adminKey',
-  TAILOR_SECRET: 'secret', TAILOR_REDIS_URL: 'redisUrl', TAILOR_SMTP_URL: 'smtpUrl', TAILOR_OUTBOX: 'outbox',
+  TAILOR_SECRET: 'secret', TAILOR_PUBLIC_URL: 'publicUrl', TAILOR_REDIS_URL: 'redisUrl', TAILOR_SMTP_URL: 'smtpUrl', TAILOR_OUTBOX: 'outbox',
   TAILOR_DEFAULT_REGION: 'defaultRegion', TAILOR_LOG_LEVEL: 'logLevel',
 };
 

@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
+import { TailorError } from './core/errors.ts';
 import { ingestMessages, type IngestResult } from './core/ingest/ingest-messages.ts';
 import { plainCodec } from './core/pii-codec.ts';
 import type { Clock } from './core/ports.ts';
@@ -19,6 +20,13 @@ import { RealtimeQueue } from './jobs/realtime-queue.ts';
 import { DueScheduler } from './jobs/due-scheduler.ts';
 import { ExperimentService } from './core/experiments/service.ts';
 import { createExperimentStore } from './store/experiment-store.ts';
+import { recipientLinks } from './core/content/links.ts';
+import { renderContext } from './core/content/render-context.ts';
+import { TemplateService } from './core/content/template-service.ts';
+import { createRecsStore, loadRecommendations } from './store/recs-store.ts';
+import { refreshRecommendations } from './core/content/recommendations/build.ts';
+import { INTERACTION_EVENTS } from './core/content/recommendations/interactions.ts';
+import { createTemplateStore } from './store/template-store.ts';
 import { pingDatabase, qualityReport, storeCounts } from './store/stats.ts';
 import { buildApp } from './server/app.ts';
 import type { AuthKeys } from './server/auth.ts';
@@ -40,6 +48,7 @@ export interface Tailor {
   /** Fires window timers; started by `tailor serve` (and by anything else that wants live windows). */
   scheduler: DueScheduler;
   experiments: ExperimentService;
+  templates: TemplateService;
   /** Decides experiments when due (and looks at sequential ones every few minutes); started by `tailor serve`. */
   experimentScheduler: DueScheduler;
   /** Re-evaluates the profiles changed since the real-time queue was last known empty (after a crash); returns how many. */
@@ -84,15 +93,44 @@ export async function createTailor(config: Config, opts: { clock?: Clock; onErro
     nextDue: () => experiments.nextDue(),
     now: () => clock.now(),
   }, onError, EXPERIMENT_LOOK_MS);
+  // TAILOR_SECRET signs recipient links; without it, one is generated once and kept in the store.
+  let linkSecret: Promise<string> | undefined;
+  const secret = () => (linkSecret ??= config.secret
+    ? Promise.resolve(config.secret)
+    : getSetting(db, LINK_SECRET).then((v) => v ?? setSettingOnce(db, LINK_SECRET, randomBytes(32).toString('base64url'))));
+  const profiles = new ProfileQueries(db, plainCodec, clock);
+  const segmentQueries = new SegmentQueries(db, plainCodec);
+  const templates = new TemplateService({
+    store: createTemplateStore(db),
+    now: () => clock.now(),
+    newId: () => randomUUID(),
+    contextFor: async (ref, extras) => {
+      const id = await profiles.resolve({ id: ref });
+      const doc = id ? await profiles.get(id, 0) : null;
+      if (!doc) throw new TailorError('not_found', `no profile '${ref}'`, 'profile');
+      const segments = (await segmentQueries.profileHistory(doc.id)).filter((m) => m.exitedAt === null && m.segmentName).map((m) => m.segmentName!);
+      const { hourHistogram: _h, categoryCounts: _c, ...features } = doc.features;
+      return renderContext({ id: doc.id, traits: doc.traits, features, segments }, {
+        event: extras.event, campaign: extras.campaign,
+        // Liquid names are snake_case, as in Shopify's and Braze's templates.
+        recommendations: (await loadRecommendations(db, doc.id)).map(({ imageUrl, ...p }) => ({ ...p, image_url: imageUrl })),
+        links: recipientLinks(config.publicUrl, await secret(), doc.id, { campaign: extras.campaign?.id as string | undefined, template: extras.templateId }),
+      });
+    },
+  });
   let savedAt = 0;
   const caughtUp = (t: number, clean: boolean, force = false) => {
     if (!force && clock.now() - savedAt < 5000) return Promise.resolve();
     savedAt = clock.now();
     return setSetting(db, REALTIME_MARK, JSON.stringify({ t: t - CATCH_UP_MARGIN_MS, clean })).catch(onError);
   };
+  const recs = createRecsStore(db);
   const realtime = new RealtimeQueue(async (changes, mergedAway) => {
     const r = await segments.process(changes, mergedAway);
     scheduler.notify(r.nextDue);
+    // Recommendations follow new views, carts and orders (a no-op until `tailor recs build` has run).
+    const shoppers = [...changes].filter(([, c]) => c.has('*') || Object.keys(INTERACTION_EVENTS).some((e) => c.has(`event:${e}`))).map(([id]) => id);
+    if (shoppers.length || mergedAway.length) await refreshRecommendations(recs, [...shoppers, ...mergedAway], clock.now());
   }, onError, clock, (t) => void caughtUp(t, false));
   return {
     config,
@@ -103,13 +141,14 @@ export async function createTailor(config: Config, opts: { clock?: Clock; onErro
       realtime.push(r.touched, r.mergedAway);
       return r;
     },
-    profiles: new ProfileQueries(db, plainCodec, clock),
+    profiles,
     segments,
-    segmentQueries: new SegmentQueries(db, plainCodec),
+    segmentQueries,
     realtime,
     scheduler,
     experiments,
     experimentScheduler,
+    templates,
     newMessageId: () => `tailor-${randomUUID()}`,
     catchUp: async () => {
       const stored = await getSetting(db, REALTIME_MARK);
@@ -154,6 +193,7 @@ export function createServer(t: Tailor, keys: AuthKeys, logger?: Logger): Fastif
     profiles: t.profiles,
     segments: { engine: t.segments, queries: t.segmentQueries, resolveProfile: (ref) => t.profiles.resolve({ id: ref }) },
     experiments: t.experiments,
+    templates: t.templates,
     quality: { report: (recent) => qualityReport(t.db, recent) },
     status: { counts: () => storeCounts(t.db), ping: () => pingDatabase(t.db), dialect: t.db.dialect, version: VERSION },
   });
@@ -162,6 +202,7 @@ export function createServer(t: Tailor, keys: AuthKeys, logger?: Logger): Fastif
 export const VERSION = '0.1.0';
 
 const REALTIME_MARK = 'segments.realtime_caught_up_to';
+const LINK_SECRET = 'link_secret';
 const CATCH_UP_MARGIN_MS = 60_000;
 /** How often running sequential experiments are looked at (always-valid p-values allow any number of looks). */
 const EXPERIMENT_LOOK_MS = 5 * 60_000;

@@ -8,6 +8,7 @@ import { registerRfm } from './commands/rfm.ts';
 import { registerSegment } from './commands/segment.ts';
 import { registerExperiment } from './commands/experiment.ts';
 import { registerRecs } from './commands/recs.ts';
+import { registerTemplate } from './commands/template.ts';
 import { registerServe } from './commands/serve.ts';
 import { fail } from './output.ts';
 
@@ -26,5 +27,6 @@ registerRfm(program);
 registerSegment(program);
 registerExperiment(program);
 registerRecs(program);
+registerTemplate(program);
 
 program.parseAsync(process.argv).catch(fail);

@@ -8,6 +8,8 @@ import { profileRoutes, type ProfileService } from './routes/profiles.ts';
 import { qualityRoutes, type QualityService } from './routes/quality.ts';
 import { segmentRoutes, type SegmentService } from './routes/segments.ts';
 import { experimentRoutes, type ExperimentRoutesService } from './routes/experiments.ts';
+import { templateRoutes } from './routes/templates.ts';
+import type { TemplateService } from '../core/content/template-service.ts';
 import { statusRoutes, type StatusService } from './routes/status.ts';
 
 export interface AppDeps {
@@ -17,6 +19,7 @@ export interface AppDeps {
   quality: QualityService;
   segments: SegmentService;
   experiments: ExperimentRoutesService;
+  templates: TemplateService;
   status: StatusService;
   logger?: Logger | undefined;
 }
@@ -61,6 +64,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   qualityRoutes(app, deps.quality, deps.keys);
   segmentRoutes(app, deps.segments, deps.keys);
   experimentRoutes(app, deps.experiments, deps.keys);
+  templateRoutes(app, deps.templates, deps.keys);
   statusRoutes(app, deps.status);
   return app;
 }

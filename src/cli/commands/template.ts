@@ -1,0 +1,163 @@
+import fs from 'node:fs';
+import type { Command } from 'commander';
+import { TailorError } from '../../core/errors.ts';
+import { blockDocument, templateDocument, templateExport } from '../../core/content/template-document.ts';
+import { withTailor } from '../context.ts';
+import { print, table } from '../output.ts';
+import { readJson } from '../read-json.ts';
+
+function readFile(path: string, flag: string): string {
+  try {
+    return fs.readFileSync(path === '-' ? 0 : path, 'utf8');
+  } catch (e) {
+    throw new TailorError('invalid_argument', `${flag}: cannot read ${path} (${(e as NodeJS.ErrnoException).code ?? String(e)})`, flag.replace(/^--/, ''));
+  }
+}
+
+function versionFlag(v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  if (!/^\d+$/.test(v) || Number(v) < 1) throw new TailorError('invalid_argument', `--version must be a version number such as 3, not '${v}'`, 'version');
+  return Number(v);
+}
+
+interface ContentFlags { body?: string; subject?: string; preheader?: string; kind?: string; format?: string; description?: string; name?: string; json?: boolean }
+
+const contentOf = (f: ContentFlags) => ({
+  ...(f.body !== undefined ? { body: readFile(f.body, '--body') } : {}),
+  ...(f.subject !== undefined ? { subject: f.subject } : {}),
+  ...(f.preheader !== undefined ? { preheader: f.preheader } : {}),
+  ...(f.kind !== undefined ? { kind: f.kind } : {}),
+  ...(f.format !== undefined ? { format: f.format } : {}),
+  ...(f.description !== undefined ? { description: f.description } : {}),
+});
+
+export function registerTemplate(program: Command): void {
+  const tp = program.command('template').description('MJML + Liquid templates and blocks: create, render, lint, import, export');
+
+  tp.command('list').description('every template with its current version').option('--json', 'machine-readable output')
+    .action(async (opts: { json?: boolean }, cmd: Command) => withTailor(cmd, async (t) => {
+      const all = await Promise.all((await t.templates.list()).map(async (x) => templateDocument(x, (await t.templates.get(x.id)).version)));
+      print(!!opts.json, all, () => all.length === 0 ? 'no templates' : table([
+        ['name', 'kind', 'version', 'blocks', 'html bytes', 'updated'], ...all.map((x) => [x.name, x.kind, x.version, x.content.blocks.join(' ') || '-', x.content.htmlBytes, x.updatedAt])]));
+    }));
+
+  tp.command('show <template>').description('one template: its content and compile summary')
+    .option('--version <n>', 'an earlier version').option('--json', 'machine-readable output')
+    .action(async (ref: string, opts: { version?: string; json?: boolean }, cmd: Command) => withTailor(cmd, async (t) => {
+      const r = await t.templates.get(ref, versionFlag(opts.version));
+      const d = templateDocument(r.template, r.version);
+      print(!!opts.json, d, () => `${d.name} (${d.id}) ${d.kind}, version ${d.content.version} of ${d.version}\nsubject: ${d.content.subject}\npreheader: ${d.content.preheader}\nblocks: ${d.content.blocks.join(', ') || '-'}\n\n${d.content.body}`);
+    }));
+
+  const content = (c: Command) => c
+    .option('--subject <liquid>', 'the subject line (Liquid)')
+    .option('--preheader <liquid>', 'the preview text (Liquid)')
+    .option('--kind <kind>', 'marketing (needs an unsubscribe link) or transactional')
+    .option('--format <format>', 'mjml (default) or html')
+    .option('--description <text>', 'what the template is for')
+    .option('--json', 'machine-readable output');
+
+  content(tp.command('create <name>').description('save a template (version 1), compiling its MJML once')
+    .requiredOption('--body <file>', 'the MJML (or HTML) body with Liquid; - for stdin'))
+    .action(async (name: string, f: ContentFlags, cmd: Command) => {
+      const input = { name, ...contentOf(f) };
+      await withTailor(cmd, async (t) => {
+        const r = await t.templates.create(input);
+        print(!!f.json, templateDocument(r.template, r.version), () => `created ${r.template.name} version 1 (MJML compiled in ${Math.round(r.version.compiled.compileMs)} ms)`);
+      });
+    });
+
+  content(tp.command('update <template>').description('change content (a new version) or name, kind, description')
+    .option('--body <file>', 'a new body; - for stdin').option('--name <name>', 'a new name'))
+    .action(async (ref: string, f: ContentFlags, cmd: Command) => {
+      const patch = { ...contentOf(f), ...(f.name ? { name: f.name } : {}) };
+      await withTailor(cmd, async (t) => {
+        const r = await t.templates.update(ref, patch);
+        print(!!f.json, templateDocument(r.template, r.version), () => `${r.template.name}: version ${r.template.version}`);
+      });
+    });
+
+  tp.command('delete <template>').description('delete a template and all its versions')
+    .action(async (ref: string, _o: unknown, cmd: Command) => withTailor(cmd, async (t) => {
+      await t.templates.remove(ref);
+      process.stdout.write(`deleted ${ref}\n`);
+    }));
+
+  tp.command('render <template>').description('render for one profile: subject, preheader, HTML and text')
+    .requiredOption('--profile <ref>', 'profile id, userId or email')
+    .option('--event <json>', 'the triggering event\'s properties: JSON or @file.json')
+    .option('--version <n>', 'an earlier version')
+    .option('--html', 'print only the HTML').option('--text', 'print only the text part')
+    .option('--json', 'machine-readable output')
+    .action(async (ref: string, f: { profile: string; event?: string; version?: string; html?: boolean; text?: boolean; json?: boolean }, cmd: Command) => {
+      const event = f.event === undefined ? undefined : readJson(f.event, 'event');
+      if (event !== undefined && (typeof event !== 'object' || event === null || Array.isArray(event))) throw new TailorError('invalid_argument', '--event must be a JSON object', 'event');
+      const version = versionFlag(f.version);
+      await withTailor(cmd, async (t) => {
+        const r = await t.templates.preview(ref, f.profile, { ...(version ? { version } : {}), ...(event ? { event: event as Record<string, unknown> } : {}) });
+        if (!r.ok) throw new TailorError('validation_failed', `render failed for ${f.profile}: ${r.error}`, 'template');
+        print(!!f.json, r, () => (f.html ? r.html : f.text ? r.text : `Subject: ${r.subject}\nPreheader: ${r.preheader}\n\n--- text ---\n${r.text}\n\n--- html ---\n${r.html}`));
+      });
+    });
+
+  tp.command('lint <template>').description('unknown variables, missing fallbacks, bad links, images without alt, size, unsubscribe; exits 1 on errors')
+    .option('--version <n>', 'an earlier version').option('--json', 'machine-readable output')
+    .action(async (ref: string, f: { version?: string; json?: boolean }, cmd: Command) => withTailor(cmd, async (t) => {
+      const r = await t.templates.lint(ref, versionFlag(f.version));
+      print(!!f.json, r, () => (r.issues.length === 0 ? `${r.template} version ${r.version}: no issues`
+        : table([['severity', 'rule', 'message'], ...r.issues.map((i) => [i.severity, i.rule, i.message])])));
+      if (r.issues.some((i) => i.severity === 'error')) process.exitCode = 1;
+    }));
+
+  tp.command('import <name>').description('import a Mailchimp (merge tags) or Handlebars template as Liquid, or a Tailor export; prints what could not be converted')
+    .requiredOption('--from <format>', 'mailchimp, handlebars or tailor')
+    .requiredOption('--file <file>', 'the template (HTML, or the JSON of `tailor template export`)')
+    .option('--subject <text>', 'the subject line, in the same format')
+    .option('--kind <kind>', 'marketing or transactional')
+    .option('--json', 'machine-readable output')
+    .action(async (name: string, f: { from: string; file: string; subject?: string; kind?: string; json?: boolean }, cmd: Command) => {
+      const input = f.from === 'tailor'
+        ? { from: 'tailor', template: readJson(`@${f.file}`, 'file'), name }
+        : { from: f.from, name, source: readFile(f.file, '--file'), ...(f.subject ? { subject: f.subject } : {}), ...(f.kind ? { kind: f.kind } : {}) };
+      await withTailor(cmd, async (t) => {
+        const r = await t.templates.importTemplate(input);
+        print(!!f.json, { ...templateDocument(r.template, r.version), issues: r.issues }, () => [
+          `imported ${r.template.name} from ${f.from} (version 1)`,
+          r.issues.length ? table([['line', 'col', 'construct', 'not converted because'], ...r.issues.map((i) => [i.line, i.column, i.construct, i.message])]) : 'everything was converted',
+        ].join('\n'));
+      });
+    });
+
+  tp.command('export <template>').description('the template and the blocks it uses, as JSON (import it with --from tailor)')
+    .option('--out <file>', 'write to a file instead of stdout').option('--version <n>', 'an earlier version')
+    .action(async (ref: string, f: { out?: string; version?: string }, cmd: Command) => withTailor(cmd, async (t) => {
+      const r = await t.templates.get(ref, versionFlag(f.version));
+      const json = `${JSON.stringify(templateExport(r.template, r.version, await t.templates.listBlocks()), null, 2)}\n`;
+      if (f.out) fs.writeFileSync(f.out, json);
+      else process.stdout.write(json);
+    }));
+
+  const block = tp.command('block').description('reusable blocks used with {% render \'name\' %}');
+  block.command('list').option('--json', 'machine-readable output')
+    .action(async (opts: { json?: boolean }, cmd: Command) => withTailor(cmd, async (t) => {
+      const all = (await t.templates.listBlocks()).map(blockDocument);
+      print(!!opts.json, all, () => all.length === 0 ? 'no blocks' : table([['name', 'kind', 'bytes', 'updated'], ...all.map((b) => [b.name, b.kind, b.body.length, b.updatedAt])]));
+    }));
+  block.command('set <name>').description('create or replace a block; templates that use it get a new version')
+    .requiredOption('--file <file>', 'the block body (MJML sections, or a Liquid snippet with --kind liquid)')
+    .option('--kind <kind>', 'mjml (sections, default) or liquid (an inline snippet)')
+    .option('--description <text>', 'what the block is')
+    .option('--json', 'machine-readable output')
+    .action(async (name: string, f: { file: string; kind?: string; description?: string; json?: boolean }, cmd: Command) => {
+      const input = { name, body: readFile(f.file, '--file'), ...(f.kind ? { kind: f.kind } : {}), ...(f.description ? { description: f.description } : {}) };
+      await withTailor(cmd, async (t) => {
+        const r = await t.templates.setBlock(input);
+        print(!!f.json, { ...blockDocument(r.block), recompiled: r.recompiled }, () => `saved block ${name}${r.recompiled.length ? `; new versions of ${r.recompiled.join(', ')}` : ''}`);
+      });
+    });
+  block.command('delete <name>').description('delete a block that no template uses')
+    .action(async (name: string, _o: unknown, cmd: Command) => withTailor(cmd, async (t) => {
+      await t.templates.removeBlock(name);
+      process.stdout.write(`deleted block ${name}\n`);
+    }));
+}

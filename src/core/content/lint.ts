@@ -1,0 +1,85 @@
+import { FEATURES } from '../features/catalog.ts';
+import type { CompiledTemplate } from './compile.ts';
+
+/**
+ * Checks a compiled template version before anyone receives it:
+ * - `unknown-variable`: a `profile.<trait>` that no profile has;
+ * - `missing-fallback`: an output of a trait that a tenth or more of profiles lack, with no
+ *   `default` filter (they would get an empty greeting);
+ * - `bad-link`: an href that does not parse as an http(s), mailto or tel URL once its Liquid parts
+ *   are filled in;
+ * - `image-alt`: an image without alt text (screen readers, and clients that block images);
+ * - `gmail-clipping`: HTML over 102 KB, which Gmail cuts off behind "[Message clipped]";
+ * - `no-unsubscribe`: a marketing template without `unsubscribe_url`;
+ * - `mjml`: MJML's own validation messages.
+ */
+export interface LintIssue { rule: string; severity: 'error' | 'warning'; message: string }
+
+const GMAIL_CLIP_BYTES = 102 * 1024;
+const OFTEN_MISSING = 0.9;
+/** Context keys under `profile` that are not traits. */
+const NOT_TRAITS = new Set(['id', 'traits', 'features', 'segments', 'rfm', 'cluster', 'scores', ...Object.keys(FEATURES)]);
+
+const OUTPUT = /\{\{-?\s*profile\.(?:traits\.)?([A-Za-z0-9_]+)((?:(?!\}\})[\s\S])*)\}\}/g;
+const REFERENCE = /\bprofile\.(?:traits\.)?([A-Za-z_][A-Za-z0-9_]*)/g;
+
+export function traitReferences(c: CompiledTemplate): string[] {
+  const keys = new Set<string>();
+  for (const s of sources(c)) for (const m of s.matchAll(REFERENCE)) if (!NOT_TRAITS.has(m[1]!)) keys.add(m[1]!);
+  return [...keys].sort();
+}
+
+export function lintTemplate(kind: 'marketing' | 'transactional', c: CompiledTemplate, coverage: ReadonlyMap<string, number>): LintIssue[] {
+  const issues: LintIssue[] = c.warnings.map((w) => ({ rule: 'mjml', severity: 'warning' as const, message: w }));
+  const all = sources(c);
+  for (const key of traitReferences(c)) {
+    const share = coverage.get(key) ?? 0;
+    if (share === 0) issues.push({ rule: 'unknown-variable', severity: 'warning', message: `no profile has the trait '${key}' (profile.${key})` });
+  }
+  const warned = new Set<string>();
+  for (const s of all) {
+    for (const m of s.matchAll(OUTPUT)) {
+      const key = m[1]!;
+      const share = coverage.get(key) ?? 0;
+      if (NOT_TRAITS.has(key) || share === 0 || share >= OFTEN_MISSING || /\|\s*default\b/.test(m[2]!) || warned.has(key)) continue;
+      warned.add(key);
+      issues.push({ rule: 'missing-fallback', severity: 'warning', message: `${Math.round((1 - share) * 100)}% of profiles have no '${key}': give {{ profile.${key} }} a fallback, e.g. | default: "…"` });
+    }
+  }
+  const html = [c.html, ...Object.values(c.htmlPartials)].join('\n');
+  for (const m of html.matchAll(/\shref\s*=\s*"([^"]*)"/g)) {
+    const problem = badLink(m[1]!);
+    if (problem) issues.push({ rule: 'bad-link', severity: 'error', message: `link "${m[1]}": ${problem}` });
+  }
+  for (const m of html.matchAll(/<img\b[^>]*>/g)) {
+    const alt = /\salt\s*=\s*"([^"]*)"/.exec(m[0]);
+    if (!alt || !alt[1]!.trim()) issues.push({ rule: 'image-alt', severity: 'warning', message: `image ${/\ssrc\s*=\s*"([^"]*)"/.exec(m[0])?.[1] ?? ''} has no alt text` });
+  }
+  const bytes = Buffer.byteLength(html, 'utf8');
+  if (bytes > GMAIL_CLIP_BYTES) issues.push({ rule: 'gmail-clipping', severity: 'warning', message: `the HTML is ${Math.round(bytes / 1024)} KB; Gmail clips messages over 102 KB` });
+  if (kind === 'marketing' && !all.some((s) => s.includes('unsubscribe_url'))) {
+    issues.push({ rule: 'no-unsubscribe', severity: 'error', message: 'a marketing template needs an unsubscribe link: {{ unsubscribe_url }}' });
+  }
+  return issues;
+}
+
+function sources(c: CompiledTemplate): string[] {
+  return [c.subject, c.preheader, c.html, c.text, ...Object.values(c.htmlPartials)];
+}
+
+/** Why an href is broken, or null. Liquid parts count as filled in with a plain word. */
+function badLink(raw: string): string | null {
+  const href = raw.replace(/&amp;/g, '&').trim();
+  if (href === '' || href === '#') return 'empty';
+  if (/^\{\{[^}]*\}\}$/.test(href)) return null; // the whole URL comes from data (unsubscribe_url, p.url)
+  const filled = href.replace(/\{\{[\s\S]*?\}\}|\{%[\s\S]*?%\}/g, 'x');
+  let url: URL;
+  try {
+    url = new URL(filled);
+  } catch {
+    return 'not a valid absolute URL';
+  }
+  if (!['http:', 'https:', 'mailto:', 'tel:'].includes(url.protocol)) return `the scheme ${url.protocol} is not allowed`;
+  if ((url.protocol === 'http:' || url.protocol === 'https:') && !url.hostname.includes('.') && url.hostname !== 'localhost') return 'the host has no domain';
+  return null;
+}

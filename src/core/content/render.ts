@@ -1,0 +1,58 @@
+import type { Liquid, Template } from 'liquidjs';
+import type { CompiledTemplate } from './compile.ts';
+import { createLiquid, RENDER_LIMITS } from './liquid-env.ts';
+
+/**
+ * Per-recipient rendering of a compiled template version. Parsing happens once, in `prepare`;
+ * `render` only runs Liquid (synchronously: no I/O happens in a render, and the async machinery
+ * costs more than the work). A failure is that recipient's result, never an exception, so one bad
+ * profile cannot stop a batch.
+ */
+export interface RenderedMessage { subject: string; preheader: string; html: string; text: string }
+export type RenderResult = ({ ok: true } & RenderedMessage) | { ok: false; error: string };
+
+export interface PreparedTemplate {
+  render(context: Record<string, unknown>): RenderResult;
+}
+
+export function prepareTemplate(c: CompiledTemplate): PreparedTemplate {
+  const html = createLiquid(true, c.htmlPartials);
+  const text = createLiquid(false, c.textPartials);
+  const parsed = {
+    subject: text.parse(c.subject),
+    preheader: text.parse(c.preheader),
+    html: html.parse(c.html),
+    text: text.parse(c.text),
+  };
+  const run = (engine: Liquid, tpl: Template[], context: Record<string, unknown>, scope: object = {}): string =>
+    engine.renderSync(tpl, scope, { globals: context, templateLimit: RENDER_LIMITS.templateLimit }) as string;
+  return {
+    render(context) {
+      try {
+        // Header values are one line.
+        const subject = oneLine(run(text, parsed.subject, context));
+        const preheader = oneLine(run(text, parsed.preheader, context));
+        const body = run(html, parsed.html, context, { preheader });
+        const plain = tidyText(run(text, parsed.text, context, { preheader }));
+        const bytes = body.length + plain.length;
+        if (bytes > RENDER_LIMITS.maxOutputBytes) {
+          return { ok: false, error: `the rendered message is ${bytes} characters, over the limit of ${RENDER_LIMITS.maxOutputBytes}` };
+        }
+        return { ok: true, subject, preheader, html: body, text: plain };
+      } catch (e) {
+        return { ok: false, error: describe(e) };
+      }
+    },
+  };
+}
+
+const oneLine = (s: string): string => s.replace(/\s+/g, ' ').trim();
+
+/** Conditionals leave blank lines behind in the text part: at most one blank line in a row. */
+const tidyText = (s: string): string => s.replace(/[ \t]+\n/g, '\n').replace(/\n{3,}/g, '\n\n').trim();
+
+function describe(e: unknown): string {
+  const m = e instanceof Error ? e.message : String(e);
+  if (/limit/i.test(m)) return `render stopped: ${m} (limits: ${RENDER_LIMITS.renderLimit} ms, ${RENDER_LIMITS.templateLimit} tag renders)`;
+  return m.split('\n')[0]!;
+}
