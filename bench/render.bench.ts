@@ -1,0 +1,51 @@
+/**
+ * `npm run bench:render`: the typical template (bench/lib/render-fixture.ts: header, three
+ * conditional blocks, a 4-item recommendations grid, footer) compiled once, then rendered per
+ * recipient: subject, preheader, HTML and text, with the production bounds. Prints a table:
+ * MJML compile time per version, renders/s on one core, and the peak RSS of a separate process
+ * that renders a stream of recipients (default 1,000,000; BENCH_RENDER_STREAM to change).
+ */
+import { execFileSync } from 'node:child_process';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { compileTemplate } from '../src/core/content/compile.ts';
+import { prepareTemplate } from '../src/core/content/render.ts';
+import { BLOCKS, TEMPLATE, recipient } from './lib/render-fixture.ts';
+
+const STREAM = Number(process.env.BENCH_RENDER_STREAM ?? 1_000_000);
+const RENDERS = Number(process.env.BENCH_RENDERS ?? 100_000);
+
+async function main(): Promise<void> {
+  const compileMs: number[] = [];
+  let compiled = await compileTemplate(TEMPLATE, BLOCKS, () => performance.now());
+  for (let i = 0; i < 20; i++) {
+    compiled = await compileTemplate(TEMPLATE, BLOCKS, () => performance.now());
+    compileMs.push(compiled.compileMs);
+  }
+  compileMs.sort((a, b) => a - b);
+  const prepared = prepareTemplate(compiled);
+  const contexts = Array.from({ length: 10_000 }, (_, i) => recipient(i));
+  for (let i = 0; i < 5000; i++) prepared.render(contexts[i % contexts.length]!);
+  let failed = 0;
+  let bytes = 0;
+  const start = performance.now();
+  for (let i = 0; i < RENDERS; i++) {
+    const r = prepared.render(contexts[i % contexts.length]!);
+    if (r.ok) bytes += r.html.length + r.text.length;
+    else failed++;
+  }
+  const seconds = (performance.now() - start) / 1000;
+  const stream = JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./lib/render-stream.ts', import.meta.url)), String(STREAM)], { encoding: 'utf8' })) as
+    { recipients: number; seconds: number; peakRssMb: number; failed: number };
+  const rows: [string, string][] = [
+    ['machine', `${os.cpus()[0]?.model ?? '?'} (${os.cpus().length} cores), Node ${process.version}`],
+    ['MJML compile per version (p50 / max of 20)', `${compileMs[10]!.toFixed(1)} ms / ${compileMs[19]!.toFixed(1)} ms`],
+    ['compiled HTML', `${compiled.html.length} chars + ${Object.values(compiled.htmlPartials).reduce((s, p) => s + p.length, 0)} in blocks`],
+    [`renders/s, one core (${RENDERS} recipients)`, `${Math.round(RENDERS / seconds)} (${failed} failed, ${Math.round(bytes / RENDERS)} chars each)`],
+    [`stream of ${stream.recipients} recipients`, `${stream.seconds.toFixed(1)} s, ${Math.round(stream.recipients / stream.seconds)}/s, peak RSS ${stream.peakRssMb} MB, ${stream.failed} failed`],
+  ];
+  const w = Math.max(...rows.map((r) => r[0].length));
+  for (const [k, v] of rows) console.log(`${k.padEnd(w)}  ${v}`);
+}
+
+await main();
