@@ -5,6 +5,7 @@ import { parseDate } from '../../core/identity/dates.ts';
 import { DEFAULT_DEMO_END, loadDemo, MAX_CUSTOMERS, type DemoOptions, type DemoSummary } from '../../demo/load-demo.ts';
 import { createDemoSegments } from '../../demo/demo-segments.ts';
 import { createDemoExperiment } from '../../demo/demo-experiments.ts';
+import { createDemoContent } from '../../demo/demo-templates.ts';
 import { withTailor } from '../context.ts';
 import { print } from '../output.ts';
 
@@ -24,7 +25,7 @@ export function registerDemo(program: Command): void {
         try {
           const loaded = await loadDemo(t, { ...opts, onProgress: bar ? (done) => bar.update(done) : undefined });
           bar?.stop();
-          const summary = { ...loaded, exampleSegments: await createDemoSegments(t), exampleExperiment: await createDemoExperiment(t) };
+          const summary = { ...loaded, exampleSegments: await createDemoSegments(t), exampleExperiment: await createDemoExperiment(t), content: await createDemoContent(t) };
           print(!!flags.json, summary, () => `${describe(loaded)}${summary.exampleSegments.length ? `
 example segments: ${summary.exampleSegments.map((s) => `${s.name} (${s.size})`).join(', ')}` : ''}`);
         } finally {

@@ -27,6 +27,8 @@ export function registerServe(program: Command): void {
         logger.info({ segments: await createDemoSegments(t) }, 'demo segments created');
         const { createDemoExperiment } = await import('../../demo/demo-experiments.ts');
         logger.info({ experiment: await createDemoExperiment(t) }, 'demo experiment created (draft)');
+        const { createDemoContent } = await import('../../demo/demo-templates.ts');
+        logger.info(await createDemoContent(t), 'demo template created and recommendations built');
       }
       const app = createServer(t, keys, logger);
       const shutdown = async () => {
