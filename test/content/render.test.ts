@@ -136,3 +136,12 @@ describe('template lint', () => {
     expect(await lint(big)).toContain('warning gmail-clipping');
   });
 });
+
+describe('HTML-format templates', () => {
+  it('get their <style> rules inlined (media queries stay in the head) with the Liquid intact', async () => {
+    const body = '<html><head><style>.cta{color:#c00} @media (max-width:480px){.cta{color:#00c}}</style></head><body><a class="cta" href="{{ unsubscribe_url }}">Hi {{ profile.first_name | default: "there" }}{% if profile.vip %} VIP{% endif %}</a></body></html>';
+    const r = await render({ subject: 'S', preheader: '', body, format: 'html' }, ctx({ first_name: 'Ana', vip: true }));
+    expect(r.html).toContain('<a class="cta" href="https://t.example/u/x" style="color: #c00;">Hi Ana VIP</a>');
+    expect(r.html).toContain('@media (max-width:480px)');
+  });
+});

@@ -1,4 +1,5 @@
 import { convert } from 'html-to-text';
+import juice from 'juice';
 import mjml2html from 'mjml';
 import { TailorError } from '../errors.ts';
 import { expandBlocks, extractBlocks, type BlockSource } from './blocks.ts';
@@ -10,7 +11,8 @@ import { wrapStructuralLiquid } from './mjml-liquid.ts';
  * Liquid runs (render.ts), which is what makes thousands of renders a second possible; MJML itself
  * takes tens of milliseconds.
  *
- * `format: 'html'` skips MJML for templates that are already HTML (imports from other tools).
+ * `format: 'html'` skips MJML for templates that are already HTML (imports from other tools); their
+ * CSS is inlined with juice instead.
  */
 export interface TemplateSource {
   subject: string;
@@ -52,7 +54,9 @@ export async function compileTemplate(src: TemplateSource, blocks: ReadonlyMap<s
     for (const e of out.errors) warnings.push(`line ${e.line}: ${e.message}`);
     html = out.html;
   } else {
-    html = expanded.mjml;
+    // MJML inlines its own component styles (and <mj-style inline="inline">); a plain HTML
+    // template gets its <style> rules inlined here, keeping media queries in the head.
+    html = juice(expanded.mjml, { preserveMediaQueries: true, preserveImportant: true, removeStyleTags: false });
   }
   const cut = extractBlocks(html, expanded.tags);
   const liquidBlocks = Object.fromEntries([...expanded.used].map((n) => blocks.get(n)!).filter((b) => b.kind === 'liquid').map((b) => [b.name, b.body]));
