@@ -74,6 +74,21 @@ const CASES: Case[] = [
   ['nested partials', '{{#with u}}{{> outer}}{{/with}}', { u: { n: 'N', tags: ['x', 'y'] } }, { outer: '{{n}}:{{#each tags}}{{> inner}}{{/each}}', inner: '({{this}})' }],
   ['standalone partial line', 'a\n{{> p}}\nb', {}, { p: 'P\n' }],
   ['data vars are escaped via hb_escape', '{{#each o}}{{@key}}{{/each}}', { o: { "<k'>": 1 } }],
+  // Whitespace edge cases (expected output always comes from the handlebars package itself).
+  ['output tags never make a line standalone', 'a\n  {{x}}  \nb', { x: 'X' }],
+  ['~ and a standalone line combine', 'a\n  {{~#if x}}\n  b\n{{/if~}}\n  c', { x: true }],
+  ['standalone at template start and end without newline', '  {{#if x}}\nyes\n  {{/if}}  ', { x: true }],
+  ['two tags on one line are not standalone', '{{#if x}}{{#if y}}\nz\n{{/if}}{{/if}}\n', { x: true, y: true }],
+  ['no-break space counts as blank but stays', 'a\n\u00a0{{#if x}}\u00a0\nb{{/if}}', { x: true }],
+  ['lone CR is not a line break', 'a\r{{#if x}}\rb{{/if}}', { x: true }],
+  ['standalone comment with CRLF and tabs', 'a\r\n\t{{! note }}\t\r\nb', {}],
+  ['else-if chain on standalone lines', '{{#if a}}\n  A\n{{else if b}}\n  B\n{{else}}\n  C\n{{/if}}\nend', { a: 0, b: 1 }],
+  ['chain close judged by the first else-if body', '{{#if a}}x{{else if b}}y\n{{else}}z{{/if}}\nw', { a: 0, b: 0 }],
+  ['chain close ~ strips the first two else bodies', '{{#if a}}x{{else if b}}y  {{else if c}}z  {{else}}w  {{~/if}}!', { c: 1 }],
+  ['chain close ~ leaves a later else body', '{{#if a}}x{{else if b}}y  {{else if c}}z  {{else}}w  {{~/if}}!', {}],
+  ['~ on a triple-stash', 'a {{~{x}~}} b {{{x}~}} c', { x: '<X>' }],
+  ['partial line after ~ gets no indent', 'a\n  {{~> p}}\nb', {}, { p: 'P\nQ\n' }],
+  ['standalone else in each', '<ul>\n{{#each xs}}\n  <li>{{this}}</li>\n{{else}}\n  <li>none</li>\n{{/each}}\n</ul>', { xs: [] }],
 ];
 
 describe('importHandlebars: converted Liquid renders byte-identical to handlebars', () => {

@@ -1,5 +1,6 @@
-import type { Liquid, Template } from 'liquidjs';
+import type { Liquid } from 'liquidjs';
 import type { CompiledTemplate } from './compile.ts';
+import { compileFast } from './fast-liquid/index.ts';
 import { createLiquid, RENDER_LIMITS } from './liquid-env.ts';
 
 /**
@@ -24,16 +25,27 @@ export function prepareTemplate(c: CompiledTemplate): PreparedTemplate {
     html: html.parse(c.html),
     text: text.parse(c.text),
   };
-  const run = (engine: Liquid, tpl: Template[], context: Record<string, unknown>, scope: object = {}): string =>
-    engine.renderSync(tpl, scope, { globals: context, templateLimit: RENDER_LIMITS.templateLimit }) as string;
+  // The compiled fast path (fast-liquid/) where a template only uses what it implements; liquidjs otherwise.
+  const fast = {
+    subject: compileFast(text, parsed.subject),
+    preheader: compileFast(text, parsed.preheader),
+    html: compileFast(html, parsed.html),
+    text: compileFast(text, parsed.text),
+  };
+  const limits = { templateLimit: RENDER_LIMITS.templateLimit, renderLimit: RENDER_LIMITS.renderLimit };
+  const run = (part: keyof typeof parsed, engine: Liquid, context: Record<string, unknown>, scope: Record<string, unknown> = {}): string => {
+    const f = fast[part];
+    if (f) return f.render(scope, context, limits);
+    return engine.renderSync(parsed[part], scope, { globals: context, templateLimit: RENDER_LIMITS.templateLimit }) as string;
+  };
   return {
     render(context) {
       try {
         // Header values are one line.
-        const subject = oneLine(run(text, parsed.subject, context));
-        const preheader = oneLine(run(text, parsed.preheader, context));
-        const body = run(html, parsed.html, context, { preheader });
-        const plain = tidyText(run(text, parsed.text, context, { preheader }));
+        const subject = oneLine(run('subject', text, context));
+        const preheader = oneLine(run('preheader', text, context));
+        const body = run('html', html, context, { preheader });
+        const plain = tidyText(run('text', text, context, { preheader }));
         const bytes = body.length + plain.length;
         if (bytes > RENDER_LIMITS.maxOutputBytes) {
           return { ok: false, error: `the rendered message is ${bytes} characters, over the limit of ${RENDER_LIMITS.maxOutputBytes}` };

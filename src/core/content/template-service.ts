@@ -5,6 +5,7 @@ import { importHandlebars } from './importers/handlebars.ts';
 import type { ImportIssue } from './importers/import-result.ts';
 import { importMailchimp } from './importers/mailchimp.ts';
 import { lintTemplate, traitReferences, type LintIssue } from './lint.ts';
+import { createLiquid } from './liquid-env.ts';
 import type { BlockRecord, TemplateRecord, TemplateStore, TemplateVersion } from './ports.ts';
 import { prepareTemplate, type PreparedTemplate, type RenderResult } from './render.ts';
 
@@ -145,7 +146,9 @@ export class TemplateService {
         if (!(await this.d.store.blocks()).some((x) => x.name === (b as { name?: unknown }).name)) await this.setBlock(b);
       }
       const { blocks: _b, tailorTemplate: _v, from: _f, template: _t, ...rest } = doc;
-      const r = await this.create({ ...rest, ...(input.name ? { name: input.name } : {}) });
+      // An export writes absent fields as null; the template schema wants them left out.
+      const present = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== null));
+      const r = await this.create({ ...present, ...(input.name ? { name: input.name } : {}) });
       return { ...r, issues: [] };
     }
     if (from !== 'mailchimp' && from !== 'handlebars') {
@@ -173,12 +176,21 @@ export class TemplateService {
 
   private async compileVersion(templateId: string, version: number, src: TemplateSource | TemplateInput, blocks?: Map<string, BlockRecord>): Promise<TemplateVersion> {
     const available = blocks ?? new Map((await this.d.store.blocks()).map((b) => [b.name, b]));
+    // A version must render: a Liquid syntax error is the author's 400, named by field and by the
+    // line of what they wrote (not of the compiled HTML), rather than every recipient's failure.
+    const check = createLiquid(false, Object.fromEntries([...available.values()].map((b) => [b.name, b.body])));
+    for (const field of ['subject', 'preheader', 'body'] as const) {
+      try {
+        check.parse(src[field]);
+      } catch (e) {
+        throw new TailorError('validation_failed', `${field}: Liquid: ${(e as Error).message.split('\n')[0]}`, field);
+      }
+    }
     const compiled = await compileTemplate({ subject: src.subject, preheader: src.preheader, body: src.body, format: src.format }, available, this.d.now);
-    // A version must render: parse it now so that a Liquid syntax error is the author's 400, not every recipient's failure.
     try {
       prepareTemplate(compiled);
     } catch (e) {
-      throw new TailorError('validation_failed', `Liquid: ${(e as Error).message.split('\n')[0]}`, 'body');
+      throw new TailorError('validation_failed', `body: Liquid after MJML compilation: ${(e as Error).message.split('\n')[0]}`, 'body');
     }
     return { templateId, version, subject: src.subject, preheader: src.preheader, body: src.body, format: src.format, compiled, createdAt: this.d.now() };
   }

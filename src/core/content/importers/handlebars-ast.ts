@@ -1,7 +1,7 @@
 /**
- * The Handlebars syntax tree the importer works on. It mirrors handlebars' own AST where the
- * whitespace rules depend on it (content `original`/`value`, strip flags, chained inverses), so
- * the port of its whitespace control (handlebars-whitespace.ts) can be a line-for-line copy.
+ * The Handlebars syntax tree the importer works on. Content nodes keep their source text
+ * (`original`) next to the text left after whitespace control (`value`, see
+ * handlebars-standalone.ts); tags carry their `~` flags.
  */
 
 export interface Strip {
@@ -37,8 +37,6 @@ export interface ContentNode extends Span {
   type: 'content';
   original: string;
   value: string;
-  leftStripped?: boolean;
-  rightStripped?: boolean;
 }
 
 export interface CommentNode extends Span {

@@ -19,8 +19,8 @@ type Token =
 const broken = (source: string, offset: number, what: string): TailorError =>
   new TailorError('validation_failed', `Handlebars template is broken at ${describeAt(source, offset)}: ${what}`);
 
-/** Index just past the `}}` (or `}}}`) that closes a mustache, skipping quoted strings. */
-function findClose(source: string, from: number, closer: string): number {
+/** Index just past the first of `closers` (`}}`, `}}}` …) that closes a mustache, skipping quoted strings. */
+function findClose(source: string, from: number, ...closers: string[]): number {
   let i = from;
   while (i < source.length) {
     const ch = source[i];
@@ -30,7 +30,8 @@ function findClose(source: string, from: number, closer: string): number {
       i = end + 1;
       continue;
     }
-    if (source.startsWith(closer, i)) return i + closer.length;
+    const closer = closers.find((c) => source.startsWith(c, i));
+    if (closer) return i + closer.length;
     i++;
   }
   return -1;
@@ -93,12 +94,14 @@ function readMustache(source: string, open: number, tokens: Token[]): number {
   }
   const triple = source[i] === '{';
   const closer = triple ? '}}}' : '}}';
-  const end = findClose(source, i, closer);
+  // `{{~{x}~}}`: a triple-stash strips to the right with `}~}}`.
+  const end = triple ? findClose(source, i, closer, '}~}}') : findClose(source, i, closer);
   if (end < 0) throw broken(source, open, 'unterminated mustache');
   // handlebars reads the right strip flag at close.length - 3, which for `~}}}` is a brace:
   // `{{{x~}}}` never strips to the right. Mirrored on purpose.
-  const closeText = source[end - closer.length - 1] === '~' ? `~${closer}` : closer;
-  const strip: Strip = { open: leftStrip, close: closeText.charAt(closeText.length - 3) === '~' };
+  const tildeTriple = triple && source.startsWith('}~}}', end - 4);
+  const closeText = tildeTriple ? '}~}}' : source[end - closer.length - 1] === '~' ? `~${closer}` : closer;
+  const strip: Strip = { open: leftStrip, close: tildeTriple || closeText.charAt(closeText.length - 3) === '~' };
   let inner = source.slice(i, end - closeText.length);
   const base = { strip, start: open, end };
   if (triple) {
@@ -267,7 +270,7 @@ export function parseHandlebars(source: string): Program {
   };
 
   type OpenTok = Extract<Token, { body: string }>;
-  interface Rest { program: Program; inverse?: Program; inverseStrip?: Strip; chainStrip?: Strip }
+  interface Rest { program: Program; inverse?: Program; inverseStrip?: Strip }
 
   /** program, then `{{else}}` program or a chain of `{{else x}}` blocks, up to (not including) the close. */
   const parseRest = (): Rest => {
@@ -284,10 +287,9 @@ export function parseHandlebars(source: string): Program {
       const chained: BlockNode = {
         type: 'block', expr, inverted: false, program: inner.program, openStrip: next.strip, start: next.start, end: next.end,
         ...(inner.inverse ? { inverse: inner.inverse, inverseStrip: inner.inverseStrip as Strip } : {}),
-        ...(inner.inverseStrip ? { closeStrip: inner.inverseStrip } : {}),
         ...(expr ? {} : { unsupported: 'unparsable {{else …}}' }),
       };
-      return { program, inverse: { body: [chained], chained: true }, inverseStrip: next.strip, chainStrip: next.strip };
+      return { program, inverse: { body: [chained], chained: true }, inverseStrip: next.strip };
     }
     return { program };
   };
@@ -302,8 +304,6 @@ export function parseHandlebars(source: string): Program {
     t++;
     const name = headName(expr, open.body);
     if (close.body.trim() !== name) throw broken(source, close.start, `{{/${close.body.trim()}}} does not match {{#${name}}} opened at ${describeAt(source, open.start)}`);
-    // handlebars hands the outer close strip to the first block of an else-chain.
-    if (rest.chainStrip && rest.inverse?.body[0]?.type === 'block') rest.inverse.body[0].closeStrip = close.strip;
     const inverted = open.kind === 'inverted';
     const block: BlockNode = {
       type: 'block', expr, inverted,

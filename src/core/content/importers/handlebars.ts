@@ -1,6 +1,6 @@
 import type { BlockNode, Expr, MustacheNode, Param, PartialNode, PathExpr, Program, Statement } from './handlebars-ast.ts';
 import { parseHandlebars } from './handlebars-parser.ts';
-import { applyWhitespaceControl } from './handlebars-whitespace.ts';
+import { resolveWhitespace } from './handlebars-standalone.ts';
 import type { ImportIssue, ImportResult } from './import-result.ts';
 import { liquidLiteral, liquidString, positionAt, shorten } from './source-text.ts';
 
@@ -30,7 +30,7 @@ import { liquidLiteral, liquidString, positionAt, shorten } from './source-text.
  *   `{% hb_scope ctx, entry %}{% include 'p' %}{% endhb_scope %}`, which gives the partial the
  *   Handlebars context as its root. Partials must themselves be converted with this function and
  *   registered under the same name.
- * - Comments vanish; `~` and standalone lines are resolved at import time (handlebars-whitespace.ts).
+ * - Comments vanish; `~` and standalone lines are resolved at import time (handlebars-standalone.ts).
  *
  * Not converted (kept verbatim as literal text, listed in `issues`): helpers with arguments or
  * hash, custom block helpers, Mustache sections `{{#list}}`/`{{^list}}`, block params, sub-
@@ -281,7 +281,7 @@ class Generator {
  * templates (unclosed or mismatched blocks, stray `{{else}}`/`{{/x}}`, unterminated mustaches).
  */
 export function importHandlebars(source: string): ImportResult {
-  const program = applyWhitespaceControl(parseHandlebars(source));
+  const program = resolveWhitespace(parseHandlebars(source));
   const gen = new Generator(source);
   gen.program(program);
   return { liquid: gen.result(), issues: gen.issues };
