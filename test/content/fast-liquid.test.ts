@@ -11,7 +11,7 @@ import { createLiquid, RENDER_LIMITS } from '../../src/core/content/liquid-env.t
  * itself, on both engine configurations of liquid-env.ts (escaping and not). Same output byte
  * for byte, or both throw the same error.
  */
-const LIMITS = { templateLimit: RENDER_LIMITS.templateLimit, renderLimit: RENDER_LIMITS.renderLimit };
+const LIMITS = { renderLimit: RENDER_LIMITS.renderLimit };
 
 type Outcome = { ok: true; out: string } | { ok: false; name: string; message: string };
 const attempt = (f: () => string): Outcome => {
@@ -26,7 +26,7 @@ const attempt = (f: () => string): Outcome => {
 function both(engine: Liquid, source: string, globals: Record<string, unknown>, scope: Record<string, unknown> = {}) {
   const parsed: Template[] = engine.parse(source);
   const fast = compileFast(engine, parsed);
-  const slow = attempt(() => engine.renderSync(parsed, scope, { globals, templateLimit: LIMITS.templateLimit }) as string);
+  const slow = attempt(() => engine.renderSync(parsed, scope, { globals }) as string);
   const quick = fast ? attempt(() => fast.render(scope, globals, LIMITS)) : null;
   return { fast, slow, quick };
 }
@@ -177,21 +177,26 @@ describe('fast-liquid: differential against liquidjs', () => {
       const context = recipient(i);
       for (const { engine, parsed, fast } of compiled) {
         const scope = { preheader: `Picked for ${i}` };
-        const slow = engine.renderSync(parsed, scope, { globals: context, templateLimit: LIMITS.templateLimit }) as string;
+        const slow = engine.renderSync(parsed, scope, { globals: context }) as string;
         expect(fast.render(scope, context, LIMITS)).toBe(slow);
       }
     }
   });
 
   it('stops runaway templates with the same limit errors as liquidjs', () => {
-    const engine = createLiquid(true, { loop: '{% for i in (1..100000) %}{% for j in (1..100000) %}{{ j }}{% endfor %}{% endfor %}' });
+    const engine = createLiquid(true, { loop: '{% for i in (1..10000) %}{% for j in (1..10000) %}{{ j }}{% endfor %}{% endfor %}' });
     // Memory: a huge range is charged before it is built.
     const mem = both(engine, 'a{% for i in (1..100000000) %}{{ i }}{% endfor %}', {});
     expect(mem.slow).toMatchObject({ ok: false, message: expect.stringContaining('memory alloc limit exceeded') });
     expect(mem.quick).toEqual(mem.slow);
+    // Loops: more than MAX_LOOP_ITEMS items fail the render, with the same error on both paths.
+    const long = both(engine, '{% for i in (1..10001) %}x{% endfor %}', {});
+    expect(long.slow).toMatchObject({ ok: false, message: expect.stringMatching(/^loop limit exceeded: 10001 items, at most 10000 per loop/) });
+    expect(long.quick).toEqual(long.slow);
+    expect(both(engine, '{% for i in (1..10000) %}{% endfor %}ok', {}).quick).toMatchObject({ ok: true });
     // Time: nested loops run into renderLimit (where exactly it is noticed depends on timing, so compare the kind).
     const limits = { ...LIMITS, renderLimit: 50 };
-    for (const src of ['{% for i in (1..100000) %}{% for j in (1..100000) %}{{ j }}{% endfor %}{% endfor %}', "x{% render 'loop' %}"]) {
+    for (const src of ['{% for i in (1..10000) %}{% for j in (1..10000) %}{{ j }}{% endfor %}{% endfor %}', "x{% render 'loop' %}"]) {
       const parsed = engine.parse(src);
       const fast = compileFast(engine, parsed)!;
       expect(fast).not.toBeNull();

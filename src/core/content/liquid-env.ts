@@ -1,4 +1,5 @@
 import { Liquid } from 'liquidjs';
+import { MAX_LOOP_ITEMS, registerBoundedFor } from './bounded-for.ts';
 import { registerFilters } from './filters.ts';
 import { registerCompatFilters } from './importers/compat-filters.ts';
 
@@ -8,12 +9,12 @@ import { registerCompatFilters } from './importers/compat-filters.ts';
  * (`| raw` opts out); `text` (subject, preheader, plain-text part) does not, since those are not
  * HTML. Both have the same filters and bounds.
  *
- * Bounds per render (liquidjs' DoS options): `renderLimit` ms of render time, `templateLimit`
- * tag/output renders (what a runaway loop hits first), `memoryLimit` for allocation-heavy filters.
- * The output size is checked after the render (render.ts). Partials resolve only from the
- * in-memory map given per template version: no file system.
+ * Bounds per render: `renderLimit` ms of render time and `memoryLimit` for allocation-heavy
+ * filters and ranges (liquidjs' DoS options), at most MAX_LOOP_ITEMS items per `for` loop
+ * (bounded-for.ts), and the output size, checked after the render (render.ts). Partials resolve
+ * only from the in-memory map given per template version: no file system.
  */
-export const RENDER_LIMITS = { renderLimit: 250, templateLimit: 100_000, memoryLimit: 5e7, maxOutputBytes: 1_000_000 };
+export const RENDER_LIMITS = { renderLimit: 250, loopItems: MAX_LOOP_ITEMS, memoryLimit: 5e7, maxOutputBytes: 1_000_000 };
 
 export function createLiquid(escape: boolean, partials: Record<string, string> = {}): Liquid {
   const liquid = new Liquid({
@@ -28,6 +29,7 @@ export function createLiquid(escape: boolean, partials: Record<string, string> =
     renderLimit: RENDER_LIMITS.renderLimit,
     memoryLimit: RENDER_LIMITS.memoryLimit,
   });
+  registerBoundedFor(liquid);
   registerFilters(liquid);
   registerCompatFilters(liquid);
   return liquid;

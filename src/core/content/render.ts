@@ -32,11 +32,11 @@ export function prepareTemplate(c: CompiledTemplate): PreparedTemplate {
     html: compileFast(html, parsed.html),
     text: compileFast(text, parsed.text),
   };
-  const limits = { templateLimit: RENDER_LIMITS.templateLimit, renderLimit: RENDER_LIMITS.renderLimit };
+  const limits = { renderLimit: RENDER_LIMITS.renderLimit };
   const run = (part: keyof typeof parsed, engine: Liquid, context: Record<string, unknown>, scope: Record<string, unknown> = {}): string => {
     const f = fast[part];
     if (f) return f.render(scope, context, limits);
-    return engine.renderSync(parsed[part], scope, { globals: context, templateLimit: RENDER_LIMITS.templateLimit }) as string;
+    return engine.renderSync(parsed[part], scope, { globals: context }) as string;
   };
   return {
     render(context) {
@@ -65,6 +65,6 @@ const tidyText = (s: string): string => s.replace(/[ \t]+\n/g, '\n').replace(/\n
 
 function describe(e: unknown): string {
   const m = e instanceof Error ? e.message : String(e);
-  if (/limit/i.test(m)) return `render stopped: ${m} (limits: ${RENDER_LIMITS.renderLimit} ms, ${RENDER_LIMITS.templateLimit} tag renders)`;
+  if (/limit/i.test(m)) return `render stopped: ${m} (limits: ${RENDER_LIMITS.renderLimit} ms, ${RENDER_LIMITS.loopItems} items per loop)`;
   return m.split('\n')[0]!;
 }

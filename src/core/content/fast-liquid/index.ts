@@ -24,13 +24,12 @@ import { compileTemplates, runBlock, type CompileScope } from './nodes.ts';
  *
  * Bounds: `renderLimit` is liquidjs' own Limiter on the Context, checked on render start and
  * sampled every 32 node renders (see runtime.ts `tick`); `memoryLimit` is charged by the same
- * filters and ranges. liquidjs 10.30 declares a `templateLimit` option but never enforces it,
- * so neither does this path (enforcing it here would make the two paths disagree).
+ * filters and ranges; the loop bound of bounded-for.ts is checked where liquidjs's `for` checks it.
  *
  * test/content/fast-liquid.test.ts checks it differentially against liquidjs.
  */
 export interface FastTemplate {
-  render(scope: Record<string, unknown>, globals: Record<string, unknown>, limits: { templateLimit: number; renderLimit: number }): string;
+  render(scope: Record<string, unknown>, globals: Record<string, unknown>, limits: { renderLimit: number }): string;
 }
 
 /** Engine options the compiled code assumes (liquidjs' defaults, or what liquid-env.ts sets). */
@@ -53,7 +52,7 @@ export function compileFast(liquid: Liquid, templates: Template[]): FastTemplate
   return {
     render(scope, globals, limits) {
       // As `Liquid.renderSync` builds it.
-      const ctx = new Context(scope, liquid.options, { globals, templateLimit: limits.templateLimit, renderLimit: limits.renderLimit, sync: true }, { liquid });
+      const ctx = new Context(scope, liquid.options, { globals, renderLimit: limits.renderLimit, sync: true }, { liquid });
       ctx.renderLimit.check(performance.now());
       return runBlock(nodes, ctx, { n: 0 });
     },

@@ -1,3 +1,4 @@
+import { BoundedForTag, loopTooLong } from '../bounded-for.ts';
 import {
   AssignTag, BreakTag, CommentTag, ContinueTag, ForTag, IfTag, InlineCommentTag, Output, RawTag, RenderTag, UnlessTag,
   isFalsy as liquidIsFalsy, isTruthy as liquidIsTruthy, toValueSync, type Context, type Hash, type Liquid, type Template, type Token, type Value,
@@ -93,7 +94,7 @@ function compileNode(tpl: Template, cs: CompileScope): CNode {
       return runBlock(otherwise, ctx, st);
     });
   }
-  if (C === ForTag) return tag(compileFor(tpl as unknown as Shapes['for'], cs));
+  if (C === ForTag || C === BoundedForTag) return tag(compileFor(tpl as unknown as Shapes['for'], cs, C === BoundedForTag));
   if (C === AssignTag) {
     const t = tpl as unknown as Shapes['assign'];
     const v = compileValue(t.value, cs.liquid);
@@ -118,7 +119,7 @@ function compileHash(hash: Hash): [string, Eval | null][] {
   return Object.keys(hash.hash).map((k) => [k, hash.hash[k] === undefined ? null : compileToken(hash.hash[k])]);
 }
 
-function compileFor(t: Shapes['for'], cs: CompileScope): NodeFn {
+function compileFor(t: Shapes['for'], cs: CompileScope, bounded: boolean): NodeFn {
   const ForloopDrop = forloopDropClass();
   const collection = compileToken(t.collection);
   const collectionText = t.collection.getText();
@@ -129,6 +130,8 @@ function compileFor(t: Shapes['for'], cs: CompileScope): NodeFn {
   const continueKey = 'continue-' + variable + '-' + collectionText;
   return (ctx, st) => {
     let items = toEnumerable(collection(ctx));
+    const tooLong = bounded ? loopTooLong(items.length) : null;
+    if (tooLong) throw tooLong;
     if (!items.length) return runBlock(otherwise, ctx, st);
     let offset: unknown;
     if (hash.length) {
