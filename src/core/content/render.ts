@@ -16,7 +16,9 @@ export interface PreparedTemplate {
   render(context: Record<string, unknown>): RenderResult;
 }
 
-export function prepareTemplate(c: CompiledTemplate): PreparedTemplate {
+/** `fastPath: false` renders with liquidjs alone (the benchmark's reference). */
+export function prepareTemplate(c: CompiledTemplate, opts: { fastPath?: boolean } = {}): PreparedTemplate {
+  const compile = opts.fastPath === false ? () => null : compileFast;
   const html = createLiquid(true, c.htmlPartials);
   const text = createLiquid(false, c.textPartials);
   const parsed = {
@@ -27,10 +29,10 @@ export function prepareTemplate(c: CompiledTemplate): PreparedTemplate {
   };
   // The compiled fast path (fast-liquid/) where a template only uses what it implements; liquidjs otherwise.
   const fast = {
-    subject: compileFast(text, parsed.subject),
-    preheader: compileFast(text, parsed.preheader),
-    html: compileFast(html, parsed.html),
-    text: compileFast(text, parsed.text),
+    subject: compile(text, parsed.subject),
+    preheader: compile(text, parsed.preheader),
+    html: compile(html, parsed.html),
+    text: compile(text, parsed.text),
   };
   const limits = { renderLimit: RENDER_LIMITS.renderLimit };
   const run = (part: keyof typeof parsed, engine: Liquid, context: Record<string, unknown>, scope: Record<string, unknown> = {}): string => {

@@ -1,11 +1,12 @@
-import { TypeGuards, UndefinedVariableError, filters as builtinFilters, type Context, type Expression, type Filter, type Liquid, type Token, type Value } from 'liquidjs';
-import { compare, contains, equals, isFalsy, range, readProperty, resolve, stringify, toValueY, type Eval } from './runtime.ts';
+import { TypeGuards, UndefinedVariableError, defaultOperators, filters as builtinFilters, toValueSync, type Context, type Expression, type Filter, type Liquid, type Token, type Value } from 'liquidjs';
+import { range, readProperty, resolve, stringify, toValueY, type Eval } from './runtime.ts';
 
 /**
- * Expressions, values and filters compiled to closures, mirroring liquidjs' `evalToken`
- * (drops preserved), `evalTokenValue`, `evalPropertyAccessToken`, `evalRangeToken`,
- * `Expression.evaluate` (postfix, every operand evaluated: `and`/`or` do not short-circuit),
- * `defaultOperators`, `Value.value` and `Filter.render`.
+ * Expressions, values and filters compiled to closures with the behaviour of liquidjs' token
+ * evaluation: drops kept as drops until an operator or filter needs their value, property paths
+ * read step by step through the render's Context, ranges charged to the memory limit, postfix
+ * expressions with every operand evaluated (`and`/`or` do not short-circuit), filters called
+ * with liquidjs' `this`. test/content/fast-liquid.test.ts holds it to liquidjs' output.
  */
 export class Unsupported extends Error {}
 
@@ -69,19 +70,16 @@ function compileRange(token: RangeShape): Eval {
   };
 }
 
+/**
+ * Operators are liquidjs' own (`defaultOperators`, generator functions) run to completion: a
+ * condition is evaluated a few times per render, so their cost is small, and `==` on arrays,
+ * `contains`, comparable drops and truthiness stay exactly liquidjs'. Both operands are
+ * evaluated first, left then right, as liquidjs does (no short circuit for and/or).
+ */
 function binary(op: string, l: Eval, r: Eval): Eval {
-  switch (op) {
-    case '==': return (ctx) => { const a = l(ctx); return equals(a, r(ctx)); };
-    case '!=': return (ctx) => { const a = l(ctx); return !equals(a, r(ctx)); };
-    case '>': return (ctx) => { const a = l(ctx); return compare('gt', a, r(ctx)); };
-    case '<': return (ctx) => { const a = l(ctx); return compare('lt', a, r(ctx)); };
-    case '>=': return (ctx) => { const a = l(ctx); return compare('geq', a, r(ctx)); };
-    case '<=': return (ctx) => { const a = l(ctx); return compare('leq', a, r(ctx)); };
-    case 'contains': return (ctx) => { const a = l(ctx); return contains(a, r(ctx)); };
-    case 'and': return (ctx) => { const a = l(ctx); const b = r(ctx); return !isFalsy(toValueY(a)) && !isFalsy(toValueY(b)); };
-    case 'or': return (ctx) => { const a = l(ctx); const b = r(ctx); return !isFalsy(toValueY(a)) || !isFalsy(toValueY(b)); };
-    default: throw new Unsupported(`operator ${op}`);
-  }
+  const fn = (defaultOperators as Record<string, (a: unknown, b: unknown, ctx: Context) => unknown>)[op];
+  if (!fn || op === 'not') throw new Unsupported(`operator ${op}`);
+  return (ctx) => { const a = l(ctx); const b = r(ctx); return toValueSync(fn(a, b, ctx)); };
 }
 
 export function compileExpression(expr: Expression): Eval {
@@ -91,7 +89,7 @@ export function compileExpression(expr: Expression): Eval {
       const op = (token as TokenShape).operator!;
       const r = stack.pop() ?? undef;
       if (op === 'not') {
-        stack.push((ctx) => isFalsy(toValueY(r(ctx))));
+        stack.push((ctx) => toValueSync((defaultOperators.not as (v: unknown, ctx: Context) => unknown)(r(ctx), ctx)));
       } else {
         const l = stack.pop() ?? undef;
         stack.push(binary(op, l, r));

@@ -72,7 +72,7 @@ function compileNode(tpl: Template, cs: CompileScope): CNode {
     const otherwise = compileTemplates(t.elseTemplates ?? [], cs);
     return tag((ctx, st) => {
       for (let i = 0; i < conds.length; i++) {
-        if (!isFalsy(toValueY(conds[i]!(ctx)))) return runBlock(bodies[i]!, ctx, st);
+        if (!isFalsy(toValueY(conds[i]!(ctx)), ctx)) return runBlock(bodies[i]!, ctx, st);
       }
       return runBlock(otherwise, ctx, st);
     });
@@ -89,7 +89,7 @@ function compileNode(tpl: Template, cs: CompileScope): CNode {
     const otherwise = compileTemplates(t.elseTemplates, cs);
     return tag((ctx, st) => {
       for (let i = 0; i < conds.length; i++) {
-        if (isFalsy(toValueY(conds[i]!(ctx))) === wantFalsy[i]) return runBlock(bodies[i]!, ctx, st);
+        if (isFalsy(toValueY(conds[i]!(ctx)), ctx) === wantFalsy[i]) return runBlock(bodies[i]!, ctx, st);
       }
       return runBlock(otherwise, ctx, st);
     });

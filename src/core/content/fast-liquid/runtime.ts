@@ -1,155 +1,62 @@
-import { Drop, Liquid, LiquidError, RenderError, toValueSync, type Context, type Template } from 'liquidjs';
+import { Drop, isFalsy as liquidIsFalsy, Liquid, LiquidError, RenderError, toValue, toValueSync, type Context, type Template } from 'liquidjs';
 
 /**
- * Plain-function copies of the liquidjs 10.30 value semantics the compiled templates need
- * (util/underscore.ts, context/context.ts `readProperty`, render/operator.ts, render/boolean.ts).
- * Each mirrors the original line by line; where liquidjs `yield`s a value that may be a
- * generator (a property that is a generator function's result, a generator filter, a Comparable
- * drop's `equals`), `resolve` runs it to completion as `toValueSync` does.
+ * The value rules the compiled templates need. Wherever liquidjs exports the rule it is called
+ * (property reads through the render's own `Context.readProperty`, `toValue`, truthiness,
+ * operators in expression.ts); the few it keeps private (how a value prints, what a `for`
+ * iterates over) are restated here from their documented behaviour and held to liquidjs by the
+ * differential test. A `yield` in liquidjs runs a generator result to completion; `resolve` does
+ * the same for values that may be one (a property whose getter returns a generator, a generator
+ * filter).
  */
 
 /** The per-render state the compiled closures share: the node counter for the time-limit sampling. */
 export interface RenderState { n: number }
 export type Eval = (ctx: Context) => unknown;
 
-const objectToString = Object.prototype.toString;
-const hasOwn = Object.prototype.hasOwnProperty;
+const isGenerator = (v: unknown): v is Generator =>
+  !!v && typeof (v as Generator).next === 'function' && typeof (v as Generator).throw === 'function' && typeof (v as Generator).return === 'function';
 
-export const isArray = (v: unknown): v is unknown[] => objectToString.call(v) === '[object Array]';
-
-type Dropish = Drop & { valueOf: () => unknown; liquidMethodMissing(key: unknown, ctx: Context): unknown };
-
-export function toValue(v: unknown): unknown {
-  return v instanceof Drop && typeof (v as Dropish).valueOf === 'function' ? (v as Dropish).valueOf() : v;
+export function resolve(v: unknown): unknown {
+  return isGenerator(v) ? toValueSync(v) : v;
 }
 
-/** `yield toValue(v)` in liquidjs: a drop's `valueOf` may itself return a generator. */
+/** `yield toValue(v)`: a drop's `valueOf` may itself return a generator. */
 export function toValueY(v: unknown): unknown {
   return v instanceof Drop ? resolve(toValue(v)) : v;
 }
 
-/** liquidjs `isIterator` + `toValueSync`: what a `yield x` in its generators does to `x`. */
-export function resolve(v: unknown): unknown {
-  if (v && typeof (v as { next?: unknown }).next === 'function' && typeof (v as { throw?: unknown }).throw === 'function'
-    && typeof (v as { return?: unknown }).return === 'function') return toValueSync(v);
-  return v;
-}
-
+/** How Liquid prints a value: text as is, nil as nothing, a list as its items printed one after another. */
 export function stringify(value: unknown): string {
-  value = toValue(value);
-  if (typeof value === 'string') return value;
-  if (value == null) return '';
-  if (isArray(value)) return value.map((x) => stringify(x)).join('');
-  return String(value);
+  const v = toValue(value);
+  if (typeof v === 'string') return v;
+  if (v === null || v === undefined) return '';
+  if (Array.isArray(v)) {
+    let out = '';
+    for (const item of v) out += stringify(item);
+    return out;
+  }
+  return String(v);
 }
 
-export function isFalsy(v: unknown): boolean {
-  v = toValue(v);
-  return v === false || v === undefined || v === null;
-}
+export const isFalsy = (v: unknown, ctx: Context): boolean => liquidIsFalsy(v, ctx);
 
-function toLiquid(v: unknown): unknown {
-  if (v && typeof (v as { toLiquid?: unknown }).toLiquid === 'function') return toLiquid((v as { toLiquid(): unknown }).toLiquid());
-  return v;
-}
-
-function readArrayElement(arr: unknown[], index: number, ownPropertyOnly: boolean): unknown {
-  if (index < 0) index = arr.length + index;
-  if (ownPropertyOnly && !hasOwn.call(arr, index)) return undefined;
-  return arr[index];
-}
-
-function readJSProperty(obj: unknown, key: unknown, ownPropertyOnly: boolean): unknown {
-  if (ownPropertyOnly && !hasOwn.call(obj, key as PropertyKey) && !(obj instanceof Drop)) return undefined;
-  return (obj as Record<PropertyKey, unknown>)[key as PropertyKey];
-}
-
-function readSize(obj: unknown): unknown {
-  const o = obj as Record<string, unknown>;
-  if (hasOwn.call(o, 'size') || o['size'] !== undefined) return o['size'];
-  if (isArray(obj) || typeof obj === 'string') return obj.length;
-  if (typeof obj === 'object') return Object.keys(o).length;
-  return undefined;
-}
-
-/** `Context.readProperty`, followed by the `yield` of `_getFromScope`. */
+/** One step of a property path, as `Context._getFromScope` takes it. */
 export function readProperty(ctx: Context, obj: unknown, key: unknown): unknown {
-  const own = ctx.ownPropertyOnly;
-  obj = toLiquid(obj);
-  key = toValue(key);
-  if (obj == null) return obj;
-  if (isArray(obj) && typeof key === 'number') return resolve(readArrayElement(obj, key, own));
-  const value = readJSProperty(obj, key, own);
-  if (value === undefined && obj instanceof Drop) return resolve((obj as Dropish).liquidMethodMissing(key, ctx));
-  if (typeof value === 'function') return resolve((value as () => unknown).call(obj));
-  if (key === 'size') return resolve(readSize(obj));
-  if (key === 'first') return resolve(isArray(obj) ? readArrayElement(obj, 0, own) : readJSProperty(obj, 'first', own));
-  if (key === 'last') return resolve(isArray(obj) ? readArrayElement(obj, -1, own) : readJSProperty(obj, 'last', own));
-  return resolve(value);
+  return resolve(ctx.readProperty(obj as Parameters<Context['readProperty']>[0], key as string));
 }
 
-interface Comparable {
-  equals(v: unknown): unknown; gt(v: unknown): unknown; geq(v: unknown): unknown; lt(v: unknown): unknown; leq(v: unknown): unknown;
-}
-export function isComparable(v: unknown): v is Comparable {
-  const c = v as Partial<Record<keyof Comparable, unknown>> | null | undefined;
-  return !!c && typeof c.equals === 'function' && typeof c.gt === 'function' && typeof c.geq === 'function'
-    && typeof c.lt === 'function' && typeof c.leq === 'function';
-}
-
-export function equals(lhs: unknown, rhs: unknown): boolean {
-  if (isComparable(lhs)) return resolve(lhs.equals(rhs)) as boolean;
-  if (isComparable(rhs)) return resolve(rhs.equals(lhs)) as boolean;
-  lhs = toValueY(lhs);
-  rhs = toValueY(rhs);
-  if (isArray(lhs)) {
-    if (!isArray(rhs) || lhs.length !== rhs.length) return false;
-    for (let i = 0; i < lhs.length; i++) if (!equals(lhs[i], rhs[i])) return false;
-    return true;
-  }
-  return lhs === rhs;
-}
-
-export function contains(l: unknown, r: unknown): boolean {
-  l = toValueY(l);
-  if (isArray(l)) {
-    for (const v of l) if (equals(v, r)) return true;
-    return false;
-  }
-  const indexOf = (l as { indexOf?: unknown } | null | undefined)?.indexOf;
-  if (typeof indexOf === 'function') return (l as { indexOf(x: unknown): number }).indexOf(toValueY(r)) > -1;
-  return false;
-}
-
-type Order = 'gt' | 'lt' | 'geq' | 'leq';
-const MIRROR: Record<Order, Order> = { gt: 'lt', lt: 'gt', geq: 'leq', leq: 'geq' };
-export function compare(op: Order, l: unknown, r: unknown): unknown {
-  if (isComparable(l)) return resolve(l[op](r));
-  if (isComparable(r)) return resolve(r[MIRROR[op]](l));
-  const a = toValueY(l) as number;
-  const b = toValueY(r) as number;
-  switch (op) {
-    case 'gt': return a > b;
-    case 'lt': return a < b;
-    case 'geq': return a >= b;
-    case 'leq': return a <= b;
-  }
-}
-
-function isIterable(v: unknown): v is Iterable<unknown> {
-  return v !== null && (typeof v === 'object' || typeof v === 'function') && Symbol.iterator in (v as object);
-}
-
-export function toEnumerable(val: unknown): unknown[] {
-  val = toValue(val);
-  if (isArray(val)) return val;
-  if (typeof val === 'string' && val.length > 0) return [val];
-  if (isIterable(val)) return Array.from(val);
-  if (val !== null && (typeof val === 'object' || typeof val === 'function')) {
-    const o = val as Record<string, unknown>;
-    return Object.keys(o).map((key) => [key, o[key]]);
-  }
-  return [];
+/**
+ * What `for` iterates over: a list as itself, a non-empty string as one item, any other iterable
+ * as its items, an object as its [key, value] pairs; anything else as nothing.
+ */
+export function toEnumerable(value: unknown): unknown[] {
+  const v = toValue(value);
+  if (Array.isArray(v)) return v;
+  if (typeof v === 'string') return v === '' ? [] : [v];
+  if (v === null || v === undefined || (typeof v !== 'object' && typeof v !== 'function')) return [];
+  if (Symbol.iterator in (v as object)) return [...(v as Iterable<unknown>)];
+  return Object.entries(v as Record<string, unknown>);
 }
 
 export function range(start: number, stop: number): number[] {
