@@ -226,7 +226,6 @@ describe.each(dialects)('templates API on $name', ({ url }) => {
   it('export, then import from tailor under a new name, renders identically', async () => {
     await ok('PUT', '/v1/templates/blocks/header', { kind: 'mjml', body: HEADER });
     await ok('PUT', '/v1/templates/blocks/sig', { kind: 'liquid', body: SIG });
-    // With a description: an export of a template without one does not import (see the report).
     const { id } = await ok('POST', '/v1/templates', { name: 'welcome', description: 'first mail', subject: 'Hi {{ profile.first_name }}', preheader: 'p', body: WELCOME }, 201);
     await ingest([{ type: 'identify', userId: 'ana', traits: { first_name: 'Ana', vip: true } }]);
 
@@ -251,6 +250,11 @@ describe.each(dialects)('templates API on $name', ({ url }) => {
     expect(a.text).toContain('Hello Ana!');
     // The original is untouched; the blocks that already existed were not replaced.
     expect((await ok('GET', `/v1/templates/${id}`)).version).toBe(1);
+    // A template without a description exports it as null, and still imports.
+    const bare = await ok('POST', '/v1/templates', { name: 'bare', subject: 'S', body: WELCOME }, 201);
+    const bareExport = await ok('GET', `/v1/templates/${bare.id}/export`);
+    expect(bareExport.description).toBeNull();
+    expect(await ok('POST', '/v1/templates/import', { from: 'tailor', template: bareExport, name: 'bare-copy' }, 201)).toMatchObject({ name: 'bare-copy', description: null });
   });
 
   it('imports Mailchimp merge tags and Handlebars, reporting what it could not convert', async () => {
