@@ -22,7 +22,8 @@ const COLS: Column[] = [
 const fingerprint = (p: ProductRecord) =>
   stableStringify([p.name, p.category, p.price, p.currency, p.url, p.imageUrl, p.inStock, p.attributes]);
 
-function fromRow(r: Record<string, unknown>): ProductRecord {
+/** A products row as a ProductRecord (also used to serve recommendations). */
+export function productFromRow(r: Record<string, unknown>): ProductRecord {
   return {
     id: r.id as string,
     name: (r.name as string | null) ?? null,
@@ -40,7 +41,7 @@ async function loadExisting(sql: SqlRunner, ids: string[]): Promise<Map<string, 
   const rows = sql.dialect === 'postgres'
     ? await sql.all('SELECT * FROM products WHERE id = ANY(?::text[])', [ids])
     : await sql.all('SELECT * FROM products WHERE id IN (SELECT value FROM json_each(?))', [JSON.stringify(ids)]);
-  return new Map(rows.map((r) => [r.id as string, fingerprint(fromRow(r))]));
+  return new Map(rows.map((r) => [r.id as string, fingerprint(productFromRow(r))]));
 }
 
 /**
