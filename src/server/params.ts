@@ -1,3 +1,4 @@
+import type { FastifyRequest } from 'fastify';
 import { TailorError } from '../core/errors.ts';
 
 export function intParam(v: string | undefined, field: string, dflt: number, min: number, max: number): number {
@@ -7,4 +8,10 @@ export function intParam(v: string | undefined, field: string, dflt: number, min
     throw new TailorError('invalid_argument', `${field} must be an integer from ${min} to ${max}`, field);
   }
   return n;
+}
+
+/** The request body as a JSON object, or a 400. */
+export function jsonBody(req: FastifyRequest): Record<string, unknown> {
+  if (typeof req.body !== 'object' || req.body === null || Array.isArray(req.body)) throw new TailorError('validation_failed', 'send a JSON object');
+  return req.body as Record<string, unknown>;
 }

@@ -3,7 +3,8 @@ import type { ProductRecord } from '../core/imports/map-product.ts';
 import { fromJson } from './codec.ts';
 import type { Database } from './database.ts';
 import { productFromRow } from './products.ts';
-import { inList, readRows } from './recs-read.ts';
+import { inIds } from './id-list.ts';
+import { readRows } from './recs-read.ts';
 import type { StoredItem } from './recs-store.ts';
 
 export type RecommendedProduct = Omit<ProductRecord, 'inStock' | 'attributes'> & { score: number; reason: 'cf' | 'segment-popular' | 'popular' };
@@ -20,7 +21,7 @@ export async function loadRecommendations(db: Database, profileId: string, limit
   if (!row) return [];
   const items = fromJson<StoredItem[]>(row.items) ?? [];
   if (!items.length) return [];
-  const ids = inList(db, 'id', items.map((x) => x.id));
+  const ids = inIds(db, 'id', items.map((x) => x.id));
   const products = new Map((await readRows(db, `SELECT * FROM products WHERE ${ids.where}`, [ids.param])).map((r) => [r.id as string, productFromRow(r)]));
   const available: RecommendedProduct[] = [];
   for (const x of items) {

@@ -13,10 +13,3 @@ export async function readRows<T = Record<string, unknown>>(db: Database, text: 
 
 /** better-sqlite3 binds neither booleans nor Dates (the raw runner converts them; Kysely's path does not). */
 const sqliteValue = (v: unknown): unknown => (typeof v === 'boolean' ? (v ? 1 : 0) : v instanceof Date ? v.getTime() : v ?? null);
-
-/** `column IN (list)` for readRows (the same shapes as id-list.ts's inIds). */
-export function inList(db: Database, column: string, ids: readonly string[]): { where: string; param: unknown } {
-  return db.dialect === 'postgres'
-    ? { where: `${column} = ANY(?::text[])`, param: ids }
-    : { where: `${column} IN (SELECT value FROM json_each(?))`, param: JSON.stringify(ids) };
-}

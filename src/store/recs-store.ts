@@ -9,7 +9,7 @@ import { writeRows, type Column } from './bulk-write.ts';
 import { fromJson, toInt, toJson, toTs } from './codec.ts';
 import type { Database } from './database.ts';
 import { inIds } from './id-list.ts';
-import { inList, readRows } from './recs-read.ts';
+import { readRows } from './recs-read.ts';
 
 export { loadRecommendations, type RecommendedProduct } from './recs-lists.ts';
 
@@ -35,7 +35,7 @@ export function createRecsStore(db: Database): RecsPort {
   const d = db.dialect;
   return {
     async *interactions(to, profileIds) {
-      const who = profileIds ? inList(db, 'profile_id', profileIds) : null;
+      const who = profileIds ? inIds(db, 'profile_id', profileIds) : null;
       const text = `SELECT id, profile_id AS p, name AS n, ${TS[d]} AS ts, ${PRODUCT_ID[d]} AS pid,
           CASE WHEN name = ? THEN properties END AS props
         FROM events WHERE type = 'track' AND name IN (?, ?, ?) AND timestamp <= ? AND id > ? ${who ? `AND ${who.where}` : ''}
@@ -62,7 +62,7 @@ export function createRecsStore(db: Database): RecsPort {
     },
 
     async memberships(at, profileIds): Promise<Membership[]> {
-      const who = profileIds ? inList(db, 'profile_id', profileIds) : null;
+      const who = profileIds ? inIds(db, 'profile_id', profileIds) : null;
       const rows = await readRows(db, `SELECT segment_id, profile_id FROM segment_memberships
         WHERE entered_at <= ? AND (exited_at IS NULL OR exited_at > ?) ${who ? `AND ${who.where}` : ''}`, [at, at, ...(who ? [who.param] : [])]);
       return rows.map((r) => ({ segmentId: r.segment_id as string, profileId: r.profile_id as string }));
@@ -81,7 +81,7 @@ export function createRecsStore(db: Database): RecsPort {
 
     async liveProfiles(ids) {
       if (!ids.length) return [];
-      const who = inList(db, 'id', ids);
+      const who = inIds(db, 'id', ids);
       return (await readRows<{ id: string }>(db, `SELECT id FROM profiles WHERE merged_into IS NULL AND ${who.where}`, [who.param])).map((r) => r.id);
     },
 

@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import type { Command } from 'commander';
 import { TailorError } from '../../core/errors.ts';
 import { experimentDocument } from '../../core/experiments/document.ts';
@@ -8,7 +7,7 @@ import { parsePlanInput } from '../../core/schemas/experiment.ts';
 import { withTailor } from '../context.ts';
 import { formatResults } from '../experiment-format.ts';
 import { print, table } from '../output.ts';
-import { readJson } from '../read-json.ts';
+import { readJson, readText } from '../read-json.ts';
 
 const iso = (s: string | null) => s ?? '-';
 
@@ -21,15 +20,7 @@ function num(v: string | undefined, flag: string): number | undefined {
 }
 
 /** Profile ids, one per line, from a file ('-' for stdin). */
-function readIds(file: string): string[] {
-  let text: string;
-  try {
-    text = fs.readFileSync(file === '-' ? 0 : file, 'utf8');
-  } catch (e) {
-    throw new TailorError('invalid_argument', `--profiles: cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? String(e)})`, 'profiles');
-  }
-  return text.split(/\r?\n/).map((s) => s.trim()).filter(Boolean);
-}
+const readIds = (file: string): string[] => readText(file, '--profiles').split(/\r?\n/).map((s) => s.trim()).filter(Boolean);
 
 export function registerExperiment(program: Command): void {
   const ex = program.command('experiment').description('A/B/n and multivariate tests: design, start, results, decide, plan');

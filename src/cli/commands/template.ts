@@ -4,15 +4,7 @@ import { TailorError } from '../../core/errors.ts';
 import { blockDocument, templateDocument, templateExport } from '../../core/content/template-document.ts';
 import { withTailor } from '../context.ts';
 import { print, table } from '../output.ts';
-import { readJson } from '../read-json.ts';
-
-function readFile(path: string, flag: string): string {
-  try {
-    return fs.readFileSync(path === '-' ? 0 : path, 'utf8');
-  } catch (e) {
-    throw new TailorError('invalid_argument', `${flag}: cannot read ${path} (${(e as NodeJS.ErrnoException).code ?? String(e)})`, flag.replace(/^--/, ''));
-  }
-}
+import { readJson, readText } from '../read-json.ts';
 
 function versionFlag(v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
@@ -23,7 +15,7 @@ function versionFlag(v: string | undefined): number | undefined {
 interface ContentFlags { body?: string; subject?: string; preheader?: string; kind?: string; format?: string; description?: string; name?: string; json?: boolean }
 
 const contentOf = (f: ContentFlags) => ({
-  ...(f.body !== undefined ? { body: readFile(f.body, '--body') } : {}),
+  ...(f.body !== undefined ? { body: readText(f.body, '--body') } : {}),
   ...(f.subject !== undefined ? { subject: f.subject } : {}),
   ...(f.preheader !== undefined ? { preheader: f.preheader } : {}),
   ...(f.kind !== undefined ? { kind: f.kind } : {}),
@@ -36,7 +28,7 @@ export function registerTemplate(program: Command): void {
 
   tp.command('list').description('every template with its current version').option('--json', 'machine-readable output')
     .action(async (opts: { json?: boolean }, cmd: Command) => withTailor(cmd, async (t) => {
-      const all = await Promise.all((await t.templates.list()).map(async (x) => templateDocument(x, (await t.templates.get(x.id)).version)));
+      const all = (await t.templates.listCurrent()).map((r) => templateDocument(r.template, r.version));
       print(!!opts.json, all, () => all.length === 0 ? 'no templates' : table([
         ['name', 'kind', 'version', 'blocks', 'html bytes', 'updated'], ...all.map((x) => [x.name, x.kind, x.version, x.content.blocks.join(' ') || '-', x.content.htmlBytes, x.updatedAt])]));
     }));
@@ -118,7 +110,7 @@ export function registerTemplate(program: Command): void {
     .action(async (name: string, f: { from: string; file: string; subject?: string; kind?: string; json?: boolean }, cmd: Command) => {
       const input = f.from === 'tailor'
         ? { from: 'tailor', template: readJson(`@${f.file}`, 'file'), name }
-        : { from: f.from, name, source: readFile(f.file, '--file'), ...(f.subject ? { subject: f.subject } : {}), ...(f.kind ? { kind: f.kind } : {}) };
+        : { from: f.from, name, source: readText(f.file, '--file'), ...(f.subject ? { subject: f.subject } : {}), ...(f.kind ? { kind: f.kind } : {}) };
       await withTailor(cmd, async (t) => {
         const r = await t.templates.importTemplate(input);
         print(!!f.json, { ...templateDocument(r.template, r.version), issues: r.issues }, () => [
@@ -149,7 +141,7 @@ export function registerTemplate(program: Command): void {
     .option('--description <text>', 'what the block is')
     .option('--json', 'machine-readable output')
     .action(async (name: string, f: { file: string; kind?: string; description?: string; json?: boolean }, cmd: Command) => {
-      const input = { name, body: readFile(f.file, '--file'), ...(f.kind ? { kind: f.kind } : {}), ...(f.description ? { description: f.description } : {}) };
+      const input = { name, body: readText(f.file, '--file'), ...(f.kind ? { kind: f.kind } : {}), ...(f.description ? { description: f.description } : {}) };
       await withTailor(cmd, async (t) => {
         const r = await t.templates.setBlock(input);
         print(!!f.json, { ...blockDocument(r.block), recompiled: r.recompiled }, () => `saved block ${name}${r.recompiled.length ? `; new versions of ${r.recompiled.join(', ')}` : ''}`);

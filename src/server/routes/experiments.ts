@@ -5,14 +5,9 @@ import { plan } from '../../core/experiments/power.ts';
 import { analyzeCounts, type ExperimentService } from '../../core/experiments/service.ts';
 import { parsePlanInput } from '../../core/schemas/experiment.ts';
 import { requireRole, type AuthKeys } from '../auth.ts';
-import { intParam } from '../params.ts';
+import { intParam, jsonBody as body } from '../params.ts';
 
 export type ExperimentRoutesService = Pick<ExperimentService, 'list' | 'get' | 'create' | 'update' | 'remove' | 'start' | 'record' | 'results' | 'decide' | 'assignments'>;
-
-const body = (req: FastifyRequest): Record<string, unknown> => {
-  if (typeof req.body !== 'object' || req.body === null || Array.isArray(req.body)) throw new TailorError('validation_failed', 'send a JSON object');
-  return req.body as Record<string, unknown>;
-};
 
 const GROUPS = ['holdout', 'test', 'rest'] as const;
 

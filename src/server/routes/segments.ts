@@ -5,7 +5,7 @@ import type { SegmentEngine } from '../../core/segments/engine.ts';
 import type { SegmentRecord } from '../../core/segments/ports.ts';
 import type { SegmentQueries } from '../../store/segment-queries.ts';
 import { requireRole, type AuthKeys } from '../auth.ts';
-import { intParam } from '../params.ts';
+import { intParam, jsonBody as body } from '../params.ts';
 import { csvLine } from '../../core/csv-line.ts';
 
 export interface SegmentService {
@@ -21,11 +21,6 @@ export function segmentDocument(s: SegmentRecord) {
     computedAt: s.computedAt === null ? null : new Date(s.computedAt).toISOString(),
   };
 }
-
-const body = (req: FastifyRequest): Record<string, unknown> => {
-  if (typeof req.body !== 'object' || req.body === null || Array.isArray(req.body)) throw new TailorError('validation_failed', 'send a JSON object');
-  return req.body as Record<string, unknown>;
-};
 
 const timeParam = (v: string | undefined, field: string): number | undefined => {
   if (v === undefined || v === '') return undefined;

@@ -3,12 +3,7 @@ import { TailorError } from '../../core/errors.ts';
 import { blockDocument, templateDocument, templateExport } from '../../core/content/template-document.ts';
 import type { TemplateService } from '../../core/content/template-service.ts';
 import { requireRole, type AuthKeys } from '../auth.ts';
-import { intParam } from '../params.ts';
-
-const body = (req: FastifyRequest): Record<string, unknown> => {
-  if (typeof req.body !== 'object' || req.body === null || Array.isArray(req.body)) throw new TailorError('validation_failed', 'send a JSON object');
-  return req.body as Record<string, unknown>;
-};
+import { intParam, jsonBody as body } from '../params.ts';
 
 const objectOrUndefined = (v: unknown, field: string): Record<string, unknown> | undefined => {
   if (v === undefined || v === null) return undefined;
@@ -38,9 +33,7 @@ export function templateRoutes(app: FastifyInstance, svc: TemplateService, keys:
     return reply.status(204).send();
   });
 
-  app.get('/v1/templates', admin, async () => ({
-    templates: await Promise.all((await svc.list()).map(async (t) => templateDocument(t, (await svc.get(t.id)).version))),
-  }));
+  app.get('/v1/templates', admin, async () => ({ templates: (await svc.listCurrent()).map((r) => templateDocument(r.template, r.version)) }));
   app.post('/v1/templates', admin, async (req, reply) => {
     const r = await svc.create(body(req));
     return reply.status(201).send(templateDocument(r.template, r.version));
