@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { bootstrapMeanDifference } from '../../src/core/experiments/bootstrap.ts';
 import { holm } from '../../src/core/experiments/holm.ts';
 import { welchTest } from '../../src/core/experiments/means.ts';
-import { chiSquareAcross, twoProportionZTest } from '../../src/core/experiments/proportions.ts';
+import { twoProportionZTest } from '../../src/core/experiments/proportions.ts';
 import { experimentResults } from '../../src/core/experiments/results.ts';
 import { fromCounts } from '../../src/core/experiments/service.ts';
 import { rngFor } from '../../src/core/prng.ts';
@@ -32,7 +32,11 @@ describe('experiment results', () => {
     });
     const subject = results.factors!.find((f) => f.name === 'subject')!;
     expect(subject.levels[1]!.vsControl!.click!.p).toBe(twoProportionZTest({ successes: 335, n: 6000 }, { successes: 388, n: 6000 }).p);
-    expect(results.across.click).toEqual(chiSquareAcross(counts.map((c) => ({ successes: c.clicks, n: c.recipients }))));
+    // χ² across the six cells, from Pearson's formula written out here (expected = n × pooled rate).
+    const rate = 723 / 12000;
+    const pearson = Object.values(clicks).reduce((s, c) => s + (c - 2000 * rate) ** 2 / (2000 * rate) + (c - 2000 * rate) ** 2 / (2000 * (1 - rate)), 0);
+    expect(results.across.click!.dof).toBe(5);
+    expect(results.across.click!.statistic).toBeCloseTo(pearson, 10);
   });
 
   it('every look is recorded: the always-valid p-value only goes down, and comparisons keep their own state', () => {

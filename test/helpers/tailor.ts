@@ -1,3 +1,4 @@
+import type { FastifyInstance } from 'fastify';
 import { loadConfig } from '../../src/config.ts';
 import type { Message } from '../../src/core/schemas/segment-message.ts';
 import { validateMessage } from '../../src/core/ingest/validate-message.ts';
@@ -15,6 +16,15 @@ export async function openApp(db: string) {
   const t = await openTailor(db);
   const app = createServer(t, KEYS);
   return { t, app, close: async () => { await app.close(); await t.close(); } };
+}
+
+/** A JSON request to an app in-process, with the admin key unless `auth` says otherwise (null: none). */
+export function jsonRequest(app: FastifyInstance, method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, payload?: unknown, auth: string | null = ADMIN_AUTH) {
+  return app.inject({
+    method, url: path,
+    headers: { ...(auth ? { authorization: auth } : {}), ...(payload !== undefined ? { 'content-type': 'application/json' } : {}) },
+    ...(payload !== undefined ? { payload: JSON.stringify(payload) } : {}),
+  });
 }
 
 let seq = 0;

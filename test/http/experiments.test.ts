@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { dialects } from '../helpers/databases.ts';
-import { ADMIN_AUTH, openApp, WRITE_AUTH } from '../helpers/tailor.ts';
+import { ADMIN_AUTH, jsonRequest, openApp, WRITE_AUTH } from '../helpers/tailor.ts';
 
 type App = Awaited<ReturnType<typeof openApp>>;
 type Pair = [number, number];
@@ -37,12 +37,8 @@ describe.each(dialects)('experiments API on $name', ({ url }) => {
   beforeEach(async () => { h = await openApp(await url()); });
   afterEach(async () => h.close());
 
-  const call = (method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, payload?: unknown, auth: string | null = ADMIN_AUTH) =>
-    h.app.inject({
-      method, url: path,
-      headers: { ...(auth ? { authorization: auth } : {}), ...(payload !== undefined ? { 'content-type': 'application/json' } : {}) },
-      ...(payload !== undefined ? { payload: JSON.stringify(payload) } : {}),
-    });
+  const call = (method: Parameters<typeof jsonRequest>[1], path: string, payload?: unknown, auth: string | null = ADMIN_AUTH) =>
+    jsonRequest(h.app, method, path, payload, auth);
 
   it("known counts in, scipy's statistics out", async () => {
     for (const c of ref.pairs) {

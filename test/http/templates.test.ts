@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { verifyToken } from '../../src/core/content/links.ts';
 import { getSetting } from '../../src/store/settings.ts';
 import { dialects } from '../helpers/databases.ts';
-import { ADMIN_AUTH, openApp, WRITE_AUTH } from '../helpers/tailor.ts';
+import { ADMIN_AUTH, jsonRequest, openApp, WRITE_AUTH } from '../helpers/tailor.ts';
 
 type App = Awaited<ReturnType<typeof openApp>>;
 interface Rendered { ok: boolean; subject: string; preheader: string; html: string; text: string; error?: string; template: string; version: number }
@@ -36,12 +36,8 @@ describe.each(dialects)('templates API on $name', ({ url }) => {
   beforeEach(async () => { h = await openApp(await url()); });
   afterEach(async () => h.close());
 
-  const call = (method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, payload?: unknown, auth: string | null = ADMIN_AUTH) =>
-    h.app.inject({
-      method, url: path,
-      headers: { ...(auth ? { authorization: auth } : {}), ...(payload !== undefined ? { 'content-type': 'application/json' } : {}) },
-      ...(payload !== undefined ? { payload: JSON.stringify(payload) } : {}),
-    });
+  const call = (method: Parameters<typeof jsonRequest>[1], path: string, payload?: unknown, auth: string | null = ADMIN_AUTH) =>
+    jsonRequest(h.app, method, path, payload, auth);
 
   const ok = async (method: 'GET' | 'POST' | 'PUT' | 'PATCH', path: string, payload?: unknown, status = 200) => {
     const res = await call(method, path, payload);

@@ -1,4 +1,5 @@
-import { Drop, evalToken, ForTag, type Context, type Emitter, type Liquid } from 'liquidjs';
+import { evalToken, ForTag, type Context, type Emitter, type Liquid } from 'liquidjs';
+import { toEnumerable } from './fast-liquid/runtime.ts';
 
 /**
  * The loop bound. liquidjs bounds render time (`renderLimit`) and allocation (`memoryLimit`), but
@@ -12,24 +13,12 @@ export function loopTooLong(items: number): Error | null {
   return items > MAX_LOOP_ITEMS ? new Error(`loop limit exceeded: ${items} items, at most ${MAX_LOOP_ITEMS} per loop`) : null;
 }
 
-/** How many items liquidjs's `for` would iterate over (its toEnumerable, without materializing objects). */
-export function enumerableSize(v: unknown): number {
-  const x = v instanceof Drop && typeof v.valueOf === 'function' ? v.valueOf() : v;
-  if (Array.isArray(x)) return x.length;
-  if (typeof x === 'string') return x.length > 0 ? 1 : 0;
-  if (x !== null && typeof x === 'object') {
-    if (Symbol.iterator in x) return Array.from(x as Iterable<unknown>).length;
-    return Object.keys(x).length;
-  }
-  return 0;
-}
-
 export class BoundedForTag extends ForTag {
   // The generator protocol of liquidjs tags: values sent back into `yield` are whatever was awaited.
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   override *render(ctx: Context, emitter: Emitter): Generator<unknown, void, any> {
     const collection = (this as unknown as { collection: Parameters<typeof evalToken>[0] }).collection;
-    const tooLong = loopTooLong(enumerableSize(yield evalToken(collection, ctx)));
+    const tooLong = loopTooLong(toEnumerable(yield evalToken(collection, ctx)).length);
     if (tooLong) throw tooLong;
     yield* super.render(ctx, emitter);
   }

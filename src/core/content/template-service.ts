@@ -34,6 +34,16 @@ export class TemplateService {
     return this.d.store.list();
   }
 
+  /** Every template with its current version. */
+  async listCurrent(): Promise<{ template: TemplateRecord; version: TemplateVersion }[]> {
+    const out: { template: TemplateRecord; version: TemplateVersion }[] = [];
+    for (const template of await this.d.store.list()) {
+      const version = await this.d.store.version(template.id, template.version);
+      if (version) out.push({ template, version });
+    }
+    return out;
+  }
+
   async get(idOrName: string, version?: number): Promise<{ template: TemplateRecord; version: TemplateVersion }> {
     const template = await this.d.store.find(idOrName);
     if (!template) throw new TailorError('not_found', `no template '${idOrName}'`, 'template');
@@ -142,8 +152,9 @@ export class TemplateService {
     const from = input.from;
     if (from === 'tailor') {
       const doc = (input.template ?? input) as Record<string, unknown>;
+      const existing = new Set((await this.d.store.blocks()).map((x) => x.name));
       for (const b of Array.isArray(doc.blocks) ? doc.blocks : []) {
-        if (!(await this.d.store.blocks()).some((x) => x.name === (b as { name?: unknown }).name)) await this.setBlock(b);
+        if (!existing.has((b as { name?: unknown }).name as string)) await this.setBlock(b);
       }
       const { blocks: _b, tailorTemplate: _v, from: _f, template: _t, ...rest } = doc;
       // An export writes absent fields as null; the template schema wants them left out.
@@ -166,12 +177,7 @@ export class TemplateService {
   }
 
   private async usersOf(block: string) {
-    const out: { template: TemplateRecord; version: TemplateVersion }[] = [];
-    for (const t of await this.d.store.list()) {
-      const v = await this.d.store.version(t.id, t.version);
-      if (v && v.compiled.blocks.includes(block)) out.push({ template: t, version: v });
-    }
-    return out;
+    return (await this.listCurrent()).filter((u) => u.version.compiled.blocks.includes(block));
   }
 
   private async compileVersion(templateId: string, version: number, src: TemplateSource | TemplateInput, blocks?: Map<string, BlockRecord>): Promise<TemplateVersion> {

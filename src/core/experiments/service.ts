@@ -88,7 +88,7 @@ export class ExperimentService {
         sentAt: group === 'rest' ? null : now,
       };
     });
-    const next: ExperimentRecord = { ...cur, status: 'testing', startedAt: now, decideAt: now + cur.spec.waitHours * HOUR_MS, updatedAt: now };
+    const next = started(cur, now);
     await this.d.store.start(next, assignments);
     const groups: Record<Group, number> = { holdout: 0, test: 0, rest: 0 };
     for (const a of assignments) groups[a.group]++;
@@ -112,7 +112,7 @@ export class ExperimentService {
     await this.d.store.setCounts(cur.id, counts, now);
     if (cur.status !== 'draft') return cur;
     // Counts for an experiment run elsewhere start its clock now.
-    const next: ExperimentRecord = { ...cur, status: 'testing', startedAt: now, decideAt: now + cur.spec.waitHours * HOUR_MS, updatedAt: now };
+    const next = started(cur, now);
     await this.d.store.update(next);
     return next;
   }
@@ -181,6 +181,10 @@ export class ExperimentService {
     return { experiment: next, decision: out.decided, rolledOut, results };
   }
 }
+
+/** The record of a test that starts now: its decision is due after waitHours. */
+const started = (r: ExperimentRecord, now: number): ExperimentRecord =>
+  ({ ...r, status: 'testing', startedAt: now, decideAt: now + r.spec.waitHours * HOUR_MS, updatedAt: now });
 
 /**
  * Results from counts alone, with no stored experiment: the arms' keys (the first is the control)
