@@ -7,7 +7,7 @@ import { inIds } from './id-list.ts';
 /** Reading and writing `profile_features` rows. Times there are epoch ms (BIGINT) on both dialects. */
 
 const c = (name: string, pgType: string): Column => ({ name, pgType });
-/** Every column but the RFM scores, which a separate job owns: writes here never touch them. */
+/** Every column but the RFM and model scores, which batch jobs own: writes here never touch them. */
 const COLUMNS = [c('profile_id', 'text'), c('first_event_at', 'int8'), c('last_event_at', 'int8'), c('frequency', 'int4'),
   c('monetary', 'float8'), c('first_order_at', 'int8'), c('last_order_at', 'int8'), c('orders_90d', 'int4'), c('revenue_90d', 'float8'),
   c('opens_30d', 'int4'), c('clicks_30d', 'int4'), c('last_open_at', 'int8'), c('last_click_at', 'int8'), c('top_category', 'text'),
@@ -40,6 +40,12 @@ export function rowToFeatures(r: Record<string, unknown>): FeatureRow {
     rfmM: num(r.rfm_m),
     rfmScore: num(r.rfm_score),
     rfmSegment: (r.rfm_segment as string | null) ?? null,
+    cluster: num(r.cluster),
+    churnRisk: num(r.churn_risk),
+    purchasePropensity: num(r.purchase_propensity),
+    predictedRevenue90d: num(r.predicted_revenue_90d),
+    pAlive: num(r.p_alive),
+    clv: num(r.clv),
     windowsAsOf: Number(r.windows_as_of),
     windowsExpireAt: num(r.windows_expire_at),
   };

@@ -1,4 +1,4 @@
-import type { FeatureRow } from '../core/features/catalog.ts';
+import { keepBatchFields, type FeatureRow } from '../core/features/catalog.ts';
 import { toInt } from './codec.ts';
 import type { Database, SqlRunner } from './database.ts';
 import { computeFeatureRows } from './feature-sql.ts';
@@ -80,12 +80,12 @@ export async function refreshExpiredWindows(db: Database, now: number, limit: nu
   }, { retries: 5 });
 }
 
-/** One profile's row as of `asOf`, computed from its events and not stored (RFM scores: the stored ones). */
+/** One profile's row as of `asOf`, computed from its events and not stored (RFM and model scores: the stored ones). */
 export async function featuresAsOf(db: Database, profileId: string, asOf: number): Promise<FeatureRow> {
   return db.transaction(async (sql) => {
     const [row] = await computeFeatureRows(sql, [profileId], asOf);
     const stored = (await loadFeatureRows(sql, [profileId])).get(profileId);
-    return stored ? { ...row!, rfmR: stored.rfmR, rfmF: stored.rfmF, rfmM: stored.rfmM, rfmScore: stored.rfmScore, rfmSegment: stored.rfmSegment } : row!;
+    return keepBatchFields(row!, stored);
   });
 }
 

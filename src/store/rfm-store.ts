@@ -13,7 +13,7 @@ import { computeFeatureRows } from './feature-sql.ts';
  * JSON number, else total if one, else 0. JSON numbers are finite on both dialects (events are
  * written with JSON.stringify, which has no Infinity or NaN).
  */
-const REVENUE = {
+export const REVENUE = {
   sqlite: `CASE WHEN json_type(properties, '$.revenue') IN ('integer', 'real') THEN properties ->> '$.revenue'
     WHEN json_type(properties, '$.total') IN ('integer', 'real') THEN properties ->> '$.total' ELSE 0 END`,
   postgres: `CASE WHEN jsonb_typeof(properties -> 'revenue') = 'number' THEN (properties ->> 'revenue')::float8
@@ -163,7 +163,7 @@ export async function saveScores(tx: SqlRunner, s: RfmScores, at: number): Promi
  * Scored customers without a feature row (profiles stored before features existed) get their full
  * row first: an empty placeholder would be extended by the next ingest as if it held their history.
  */
-async function addMissingFeatureRows(tx: SqlRunner, ids: readonly string[], at: number): Promise<void> {
+export async function addMissingFeatureRows(tx: SqlRunner, ids: readonly string[], at: number): Promise<void> {
   const have = new Set((await tx.all<{ profile_id: string }>('SELECT profile_id FROM profile_features')).map((r) => r.profile_id));
   const missing = ids.filter((id) => !have.has(id));
   for (let i = 0; i < missing.length; i += CHUNK) {

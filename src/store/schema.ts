@@ -131,6 +131,12 @@ export interface ProfileFeaturesTable {
   rfm_m: number | null;
   rfm_score: number | null;
   rfm_segment: string | null;
+  cluster: number | null;
+  churn_risk: number | null;
+  purchase_propensity: number | null;
+  predicted_revenue_90d: number | null;
+  p_alive: number | null;
+  clv: number | null;
   windows_as_of: number;
   windows_expire_at: number | null;
   updated_at: number;

@@ -36,6 +36,13 @@ export interface FeatureRow {
   rfmM: number | null;
   rfmScore: number | null;
   rfmSegment: string | null;
+  /** Written by model runs (tailor cluster / predict score / clv fit --save), like the RFM scores. */
+  cluster: number | null;
+  churnRisk: number | null;
+  purchasePropensity: number | null;
+  predictedRevenue90d: number | null;
+  pAlive: number | null;
+  clv: number | null;
   /** The windowed counts are exact as of this instant… */
   windowsAsOf: number;
   /**
@@ -78,7 +85,28 @@ export const FEATURES: Record<string, FeatureDef> = {
   rfm_m: { kind: 'number', source: { column: 'rfmM' }, description: 'RFM monetary score 1–5' },
   rfm_score: { kind: 'number', source: { column: 'rfmScore' }, description: 'RFM cell as a number: 100·R + 10·F + M (e.g. 545)' },
   rfm_segment: { kind: 'string', source: { column: 'rfmSegment' }, description: 'the named RFM segment (Champions, At Risk, …)' },
+  cluster: { kind: 'number', source: { column: 'cluster' }, description: 'the cluster of the last saved `tailor cluster` run (-1: DBSCAN noise)' },
+  churn_risk: { kind: 'number', source: { column: 'churnRisk' }, description: 'probability of no order in the churn model\'s horizon (0–1)' },
+  purchase_propensity: { kind: 'number', source: { column: 'purchasePropensity' }, description: 'probability of an order in the next 30 days (0–1)' },
+  predicted_revenue_90d: { kind: 'number', source: { column: 'predictedRevenue90d' }, description: 'predicted revenue over the next 90 days' },
+  p_alive: { kind: 'number', source: { column: 'pAlive' }, description: 'BG/NBD probability that the customer is still active (0–1)' },
+  clv: { kind: 'number', source: { column: 'clv' }, description: 'discounted customer lifetime value over the `tailor clv fit` horizon' },
 };
+
+/**
+ * The fields that batch jobs own (RFM, models) rather than events: recomputing a row from events
+ * keeps them, and writes of event-derived columns never touch them.
+ */
+export const BATCH_FIELDS = ['rfmR', 'rfmF', 'rfmM', 'rfmScore', 'rfmSegment', 'cluster', 'churnRisk', 'purchasePropensity',
+  'predictedRevenue90d', 'pAlive', 'clv'] as const satisfies readonly (keyof FeatureRow)[];
+
+/** `row` (recomputed from events) with the batch-owned fields of `prev` (the stored row). */
+export function keepBatchFields(row: FeatureRow, prev: FeatureRow | undefined): FeatureRow {
+  if (!prev) return row;
+  const out = { ...row } as Record<string, unknown>;
+  for (const k of BATCH_FIELDS) out[k] = prev[k];
+  return out as unknown as FeatureRow;
+}
 
 /** The snake_case column of a FeatureRow field. */
 export const columnOf = (field: string): string => field.replace(/[A-Z0-9]+/g, (m) => `_${m.toLowerCase()}`);

@@ -1,6 +1,6 @@
 import type { FeatureTx } from '../ports.ts';
 import type { BatchPlan } from '../ingest/plan-batch.ts';
-import { ORDERS_WINDOW_MS, type FeatureRow } from './catalog.ts';
+import { keepBatchFields, ORDERS_WINDOW_MS, type FeatureRow } from './catalog.ts';
 import type { FeatureEvent } from './feature-event.ts';
 import { featuresFromEvents } from './features-from-events.ts';
 import { foldEvents } from './fold-events.ts';
@@ -62,8 +62,8 @@ export async function updateFeatures(tx: FeatureTx, plan: BatchPlan): Promise<vo
     for (const id of rebuild) {
       const prev = stored.get(id);
       const row = featuresFromEvents(id, all.get(id) ?? [], now);
-      // RFM scores are computed elsewhere, over the whole population; a rebuild keeps them.
-      out.push(prev ? { ...row, rfmR: prev.rfmR, rfmF: prev.rfmF, rfmM: prev.rfmM, rfmScore: prev.rfmScore, rfmSegment: prev.rfmSegment } : row);
+      // RFM and model scores are computed elsewhere, over the whole population; a rebuild keeps them.
+      out.push(keepBatchFields(row, prev));
     }
   }
   if (out.length) await tx.saveFeatureRows(out, now);

@@ -72,6 +72,8 @@ const NUMBER_VALUES: Record<string, fc.Arbitrary<number>> = {
   recency_days: DAYS, tenure_days: DAYS, days_since_open: DAYS, monetary: MONEY, revenue_90d: MONEY, aov: MONEY,
   rfm_r: fc.integer({ min: 0, max: 6 }), rfm_f: fc.integer({ min: 0, max: 6 }), rfm_m: fc.integer({ min: 0, max: 6 }),
   rfm_score: fc.constantFrom(111, 300, 345, 545, 555),
+  churn_risk: fc.constantFrom(0, 0.1, 0.5, 0.7, 1), purchase_propensity: fc.constantFrom(0, 0.5, 0.7), p_alive: fc.constantFrom(0, 0.5, 1),
+  predicted_revenue_90d: MONEY, clv: MONEY, cluster: fc.integer({ min: -1, max: 5 }),
 };
 const mismatch = fc.constantFrom<string | number | boolean>('5', '0', true, false);
 const categoryValue = fc.oneof(fc.constantFrom('shoes', 'Shoes', 'sh', 'é', 'Champions', 'At Risk', 'At', ''), fc.constantFrom(5, false));
@@ -169,6 +171,9 @@ const timeOrNull = fc.option(fc.oneof(
 const small = fc.integer({ min: 0, max: 5 });
 const score = fc.option(fc.integer({ min: 1, max: 5 }), { nil: null, freq: 4 });
 
+/** Model scores: 0, 1 and values near the thresholds rules use. */
+const probability = fc.option(fc.constantFrom(0, 0.1, 0.5, 0.7, 0.70001, 1), { nil: null, freq: 4 });
+
 const features = fc.record({
   firstEventAt: timeOrNull, lastEventAt: timeOrNull, frequency: small,
   monetary: fc.constantFrom(0, 10, 12.5, 99.99, 100, 250),
@@ -178,6 +183,10 @@ const features = fc.record({
   categoryCounts: fc.constant({}), hourHistogram: fc.constant([] as number[]),
   rfmR: score, rfmF: score, rfmM: score, rfmScore: fc.option(fc.constantFrom(111, 345, 545, 555), { nil: null, freq: 4 }),
   rfmSegment: fc.option(fc.constantFrom('Champions', 'At Risk', 'Lost'), { nil: null, freq: 4 }),
+  cluster: fc.option(fc.integer({ min: -1, max: 4 }), { nil: null, freq: 4 }),
+  churnRisk: probability, purchasePropensity: probability, pAlive: probability,
+  predictedRevenue90d: fc.option(fc.constantFrom(0, 12.5, 99.99, 250), { nil: null, freq: 4 }),
+  clv: fc.option(fc.constantFrom(0, 12.5, 99.99, 250), { nil: null, freq: 4 }),
   windowsAsOf: fc.constant(NOW), windowsExpireAt: fc.constant(null),
 });
 

@@ -16,7 +16,8 @@ export interface FixtureProfile {
 
 const FEATURE_FIELDS = ['firstEventAt', 'lastEventAt', 'frequency', 'monetary', 'firstOrderAt', 'lastOrderAt', 'orders90d', 'revenue90d',
   'opens30d', 'clicks30d', 'lastOpenAt', 'lastClickAt', 'topCategory', 'categoryCounts', 'hourHistogram', 'rfmR', 'rfmF', 'rfmM',
-  'rfmScore', 'rfmSegment', 'windowsAsOf', 'windowsExpireAt'] as const;
+  'rfmScore', 'rfmSegment', 'cluster', 'churnRisk', 'purchasePropensity', 'predictedRevenue90d', 'pAlive', 'clv',
+  'windowsAsOf', 'windowsExpireAt'] as const;
 const JSON_FIELDS = new Set(['categoryCounts', 'hourHistogram']);
 
 async function insertRows(sql: SqlRunner, table: string, cols: readonly string[], rows: unknown[][]): Promise<void> {
