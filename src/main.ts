@@ -29,6 +29,13 @@ import { INTERACTION_EVENTS } from './core/content/recommendations/interactions.
 import { createTemplateStore } from './store/template-store.ts';
 import { pingDatabase, qualityReport, storeCounts } from './store/stats.ts';
 import { buildApp } from './server/app.ts';
+import { ClusterService } from './core/ml/cluster-service.ts';
+import { PredictService, type ModelDataPort } from './core/ml/predict/service.ts';
+import type { RegistryPort } from './core/ml/registry.ts';
+import { MlWorkerPool } from './jobs/ml-worker-pool.ts';
+import { retrainTarget } from './jobs/retrain-target.ts';
+import { createModelData } from './store/model-data.ts';
+import { createModelRegistry } from './store/model-registry.ts';
 import type { AuthKeys } from './server/auth.ts';
 
 /**
@@ -51,6 +58,10 @@ export interface Tailor {
   templates: TemplateService;
   /** Decides experiments when due (and looks at sequential ones every few minutes); started by `tailor serve`. */
   experimentScheduler: DueScheduler;
+  /** Predictive models and clustering; the numeric work runs on a worker thread. */
+  models: { predict: PredictService; cluster: ClusterService; registry: RegistryPort };
+  /** Retrains models whose retraining interval has passed; started by `tailor serve`. */
+  modelScheduler: DueScheduler;
   /** Re-evaluates the profiles changed since the real-time queue was last known empty (after a crash); returns how many. */
   catchUp(): Promise<number>;
   newMessageId(): string;
@@ -118,6 +129,21 @@ export async function createTailor(config: Config, opts: { clock?: Clock; onErro
       });
     },
   });
+  const modelData = createModelData(db, () => clock.now());
+  const data: ModelDataPort = {
+    ...modelData,
+    // Segments over a model's feature follow its new scores (no event announces them).
+    saveScores: async (feature, ids, values) => {
+      const written = await modelData.saveScores(feature, ids, values);
+      await segments.recomputeUsing((f) => f === feature);
+      return written;
+    },
+  };
+  const registry = createModelRegistry(db);
+  const compute = new MlWorkerPool();
+  const now = () => clock.now();
+  const models = { predict: new PredictService(data, registry, compute, now), cluster: new ClusterService(data, registry, compute, now), registry };
+  const modelScheduler = new DueScheduler(retrainTarget(models.predict, now, onError), onError, MODEL_CHECK_MS);
   let savedAt = 0;
   const caughtUp = (t: number, clean: boolean, force = false) => {
     if (!force && clock.now() - savedAt < 5000) return Promise.resolve();
@@ -149,6 +175,8 @@ export async function createTailor(config: Config, opts: { clock?: Clock; onErro
     experiments,
     experimentScheduler,
     templates,
+    models,
+    modelScheduler,
     newMessageId: () => `tailor-${randomUUID()}`,
     catchUp: async () => {
       const stored = await getSetting(db, REALTIME_MARK);
@@ -160,6 +188,8 @@ export async function createTailor(config: Config, opts: { clock?: Clock; onErro
     close: async () => {
       await scheduler.stop();
       await experimentScheduler.stop();
+      await modelScheduler.stop();
+      await compute.close();
       await realtime.drain();
       await caughtUp(clock.now(), true, true);
       await db.close();
@@ -194,6 +224,7 @@ export function createServer(t: Tailor, keys: AuthKeys, logger?: Logger): Fastif
     segments: { engine: t.segments, queries: t.segmentQueries, resolveProfile: (ref) => t.profiles.resolve({ id: ref }) },
     experiments: t.experiments,
     templates: t.templates,
+    models: t.models,
     quality: { report: (recent) => qualityReport(t.db, recent) },
     status: { counts: () => storeCounts(t.db), ping: () => pingDatabase(t.db), dialect: t.db.dialect, version: VERSION },
   });
@@ -206,3 +237,5 @@ const LINK_SECRET = 'link_secret';
 const CATCH_UP_MARGIN_MS = 60_000;
 /** How often running sequential experiments are looked at (always-valid p-values allow any number of looks). */
 const EXPERIMENT_LOOK_MS = 5 * 60_000;
+/** How often the registry is re-read for retraining that another process scheduled. */
+const MODEL_CHECK_MS = 10 * 60_000;

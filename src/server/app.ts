@@ -9,6 +9,7 @@ import { qualityRoutes, type QualityService } from './routes/quality.ts';
 import { segmentRoutes, type SegmentService } from './routes/segments.ts';
 import { experimentRoutes, type ExperimentRoutesService } from './routes/experiments.ts';
 import { templateRoutes } from './routes/templates.ts';
+import { modelRoutes, type ModelRoutesService } from './routes/models.ts';
 import type { TemplateService } from '../core/content/template-service.ts';
 import { statusRoutes, type StatusService } from './routes/status.ts';
 
@@ -20,6 +21,7 @@ export interface AppDeps {
   segments: SegmentService;
   experiments: ExperimentRoutesService;
   templates: TemplateService;
+  models: ModelRoutesService;
   status: StatusService;
   logger?: Logger | undefined;
 }
@@ -65,6 +67,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   segmentRoutes(app, deps.segments, deps.keys);
   experimentRoutes(app, deps.experiments, deps.keys);
   templateRoutes(app, deps.templates, deps.keys);
+  modelRoutes(app, deps.models, deps.keys);
   statusRoutes(app, deps.status);
   return app;
 }

@@ -41,6 +41,7 @@ export function registerServe(program: Command): void {
       const address = await app.listen({ port: config.port, host: config.host });
       t.scheduler.start();
       t.experimentScheduler.start();
+      t.modelScheduler.start();
       if (keys.generated) {
         process.stdout.write(`\nGenerated API keys (shown once; stored in the database):\n  write key: ${keys.writeKey}\n  admin key: ${keys.adminKey}\n\n`);
       }

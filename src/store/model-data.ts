@@ -1,0 +1,82 @@
+import { featureValue, ORDER_EVENT, type FeatureRow } from '../core/features/catalog.ts';
+import type { Row } from '../core/ml/feature-matrix.ts';
+import type { ModelDataPort } from '../core/ml/predict/service.ts';
+import type { Outcome } from '../core/ml/predict/targets.ts';
+import { fromJson, toTs } from './codec.ts';
+import type { Database } from './database.ts';
+import { computeFeatureRows } from './feature-sql.ts';
+import { loadFeatureRows } from './feature-rows.ts';
+import { saveModelFeatures } from './model-features.ts';
+import { REVENUE } from './rfm-store.ts';
+
+/** Profiles per feature computation: one set-based pass over their events each. */
+const CHUNK = 5000;
+
+/** A trait by dotted path (`address.city`), as segment rules read them. */
+function traitAt(traits: Record<string, unknown>, path: string): unknown {
+  let v: unknown = traits;
+  for (const p of path.split('.')) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<string, unknown>)[p];
+  }
+  return v;
+}
+
+/**
+ * Training and scoring data from the store. Features are those of the events up to `asOf` only: a
+ * stored row is used only when it is exact at `asOf` (its windows were computed at or before it and
+ * have not expired, and it has no later event), which is the case when scoring now; otherwise the
+ * row is computed by the same SQL as the full recompute (src/store/feature-sql.ts). A model trained
+ * on "features as of the cut-off" thus never sees what happened after it.
+ */
+export function createModelData(db: Database, now: () => number): ModelDataPort {
+  return {
+    async snapshot(asOf, features, traits) {
+      const ids: string[] = [];
+      const rows: Row[] = [];
+      let after = '';
+      for (;;) {
+        const page = await db.transaction(async (sql) => {
+          const profiles = await sql.all<{ id: string; traits: unknown }>(
+            `SELECT id, traits FROM profiles WHERE merged_into IS NULL AND first_seen_at <= ? AND id > ? ORDER BY id LIMIT ?`,
+            [toTs(sql.dialect, asOf), after, CHUNK]);
+          if (!profiles.length) return null;
+          const ids = profiles.map((p) => p.id);
+          // A stored row serves when it is exact at asOf (scoring now, mostly); the rest are computed.
+          const stored = await loadFeatureRows(sql, ids);
+          const exact = (f: FeatureRow | undefined) => f && f.windowsAsOf <= asOf && (f.windowsExpireAt === null || f.windowsExpireAt > asOf)
+            && (f.lastEventAt === null || f.lastEventAt <= asOf);
+          const todo = ids.filter((id) => !exact(stored.get(id)));
+          const fresh = todo.length ? await computeFeatureRows(sql, todo, asOf, todo.length === ids.length ? { from: ids[0]!, to: ids[ids.length - 1]! } : { ids: todo }) : [];
+          const computed = new Map(fresh.map((f) => [f.profileId, f]));
+          return { profiles, rows: ids.map((id) => computed.get(id) ?? stored.get(id)!) };
+        });
+        if (!page) break;
+        page.profiles.forEach((p, i) => {
+          const f = page.rows[i]!;
+          const t = traits.length ? fromJson<Record<string, unknown>>(p.traits) ?? {} : {};
+          const r: Record<string, unknown> = {};
+          for (const name of features) r[name] = featureValue(name, f, asOf);
+          for (const name of traits) r[name] = traitAt(t, name);
+          ids.push(p.id);
+          rows.push(r);
+        });
+        after = page.profiles[page.profiles.length - 1]!.id;
+      }
+      return { ids, rows };
+    },
+
+    async outcomes(from, to) {
+      const d = db.dialect;
+      const rows = await db.transaction((sql) => sql.all<{ p: string; n: unknown; m: unknown }>(
+        `SELECT profile_id AS p, COUNT(*) AS n, SUM(${REVENUE[d]}) AS m FROM events
+         WHERE name = ? AND type = 'track' AND timestamp > ? AND timestamp <= ? GROUP BY profile_id`,
+        [ORDER_EVENT, toTs(d, from), toTs(d, to)]));
+      return new Map<string, Outcome>(rows.map((r) => [r.p, { orders: Number(r.n), revenue: Number(r.m) }]));
+    },
+
+    async saveScores(feature, ids, scores) {
+      return (await saveModelFeatures(db, feature, ids, scores, now())).written;
+    },
+  };
+}
