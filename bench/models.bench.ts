@@ -1,0 +1,147 @@
+/**
+ * `npm run bench:models`: the model targets of issue 4, each next to scikit-learn on the same data
+ * in the same run (Debian's /usr/bin/python3; its columns are "-" where sklearn is missing).
+ *
+ * 1. k-means, 1M × 8, k = 8, the same n_init: time and inertia (target ≤ 2× sklearn's time).
+ * 2. Random forest, 100 trees, 100k × 20 (80k train): training time (target ≤ 60 s) and holdout AUC.
+ * 3. Scoring 1M profiles: feature matrix + prediction with the default model (GBT, 100 trees) and
+ *    with a 100-tree forest (target ≤ 10 s).
+ * 4. BG/NBD + Gamma-Gamma on the CDNOW sample (target < 1 s).
+ * 5. Churn on real customers (UCI Online Retail: features as of 2011-09-10, churned = no order in
+ *    the 90 days after), trained through `predict train --csv` with each algorithm; sklearn on the
+ *    exported holdout split (bench/reference/csv_model_reference.py).
+ *
+ * `--quick` runs everything at a tenth of the size (a smoke test, not for BENCHMARKS.md).
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadConfig } from '../src/config.ts';
+import { fitTransform, inferColumns, transform } from '../src/core/ml/feature-matrix.ts';
+import type { ClassificationMetrics } from '../src/core/ml/predict/holdout-metrics.ts';
+import { createTailor } from '../src/main.ts';
+import { clvBenchmark } from './lib/clv-bench.ts';
+import { kmeansBenchmark } from './lib/cluster-bench.ts';
+import { forestBenchmark } from './lib/forest-bench.ts';
+import { machineInfo } from './lib/machine.ts';
+import { predictBenchmark } from './lib/predict-bench.ts';
+
+const quick = process.argv.includes('--quick');
+const scale = quick ? 0.1 : 1;
+const DATA = fileURLToPath(new URL('../../shared/data/', import.meta.url));
+const s = (ms: number | null) => (ms === null ? '-' : `${(ms / 1000).toFixed(2)} s`);
+const ratio = (a: number, b: number | null) => (b === null ? '-' : `${(a / b).toFixed(2)}×`);
+const rows: string[][] = [];
+const row = (...cells: string[]) => { rows.push(cells); console.error(cells.join(' | ')); };
+
+console.log(machineInfo());
+console.log(quick ? 'mode: --quick (a tenth of the sizes; not for BENCHMARKS.md)\n' : '');
+
+// 1. k-means: well-separated blobs (few iterations) and overlapping ones (dozens, like customer data).
+for (const box of [10, 1.5]) {
+  const n = Math.round(1_000_000 * scale);
+  const r = await kmeansBenchmark({ n, d: 8, k: 8, nInit: 3, seed: 1, box });
+  row(`k-means ${n}×8 k=8 n_init=3, centres in ±${box}`, s(r.tailorMs), s(r.sklearnMs), ratio(r.tailorMs, r.sklearnMs),
+    `inertia ${r.tailorInertia.toFixed(0)} vs ${r.sklearnInertia?.toFixed(0) ?? '-'} (${ratio(r.tailorInertia, r.sklearnInertia)}); iterations ${r.tailorIterations} vs ${r.sklearnIterations ?? '-'}`);
+}
+
+// 2. Random forest training.
+{
+  const n = Math.round(100_000 * scale);
+  const r = await forestBenchmark({ n, d: 20, trees: 100, seed: 1 });
+  row(`random forest 100 trees, ${n}×20 (80% train)`, s(r.trainMs), s(r.sklearnTrainMs), ratio(r.trainMs, r.sklearnTrainMs),
+    `holdout AUC ${r.auc.toFixed(4)} vs ${r.sklearnAuc?.toFixed(4) ?? '-'}`);
+}
+
+// 3. Scoring: the feature matrix of 1M profiles plus prediction.
+{
+  const n = Math.round(1_000_000 * scale);
+  const names = ['recency_days', 'frequency', 'monetary', 'aov', 'tenure_days', 'orders_90d', 'revenue_90d', 'opens_30d', 'clicks_30d', 'days_since_open', 'top_category'];
+  const cats = ['tops', 'shoes', 'jeans', 'dresses', 'outerwear', null];
+  const profiles = Array.from({ length: n }, (_, i) => ({
+    recency_days: i % 7 === 0 ? null : i % 365, frequency: i % 13, monetary: (i % 13) * 41.5, aov: i % 7 === 0 ? null : 41.5,
+    tenure_days: 30 + (i % 700), orders_90d: i % 4, revenue_90d: (i % 4) * 40, opens_30d: i % 9, clicks_30d: i % 3,
+    days_since_open: i % 11 === 0 ? null : i % 60, top_category: cats[i % cats.length],
+  }));
+  const t = fitTransform(profiles.slice(0, 50_000), inferColumns(profiles.slice(0, 50_000), names));
+  const t0 = performance.now();
+  const x = transform(t, profiles).scaled;
+  const matrixMs = performance.now() - t0;
+  for (const algo of ['gbt', 'forest'] as const) {
+    const r = await predictBenchmark({ rows: n, d: x.cols, trees: 100, trainRows: Math.round(80_000 * scale), algo, seed: 1 });
+    row(`score ${n} profiles, ${algo} 100 trees (${x.cols} columns)`, s(matrixMs + r.predictMs), '-', '-',
+      `feature matrix ${s(matrixMs)} + prediction ${s(r.predictMs)}`);
+  }
+}
+
+// 4. CLV on the CDNOW sample.
+const elog = join(DATA, 'cdnow', 'cdnowElog.csv');
+if (existsSync(elog)) {
+  const r = await clvBenchmark(elog);
+  row(`BG/NBD + Gamma-Gamma, CDNOW sample (${r.customers} customers)`, s(r.fitMs), '-', '-',
+    `r=${r.bgnbd.r.toFixed(3)} α=${r.bgnbd.alpha.toFixed(3)} a=${r.bgnbd.a.toFixed(3)} b=${r.bgnbd.b.toFixed(3)}; p=${r.gammaGamma.p.toFixed(2)} q=${r.gammaGamma.q.toFixed(2)} γ=${r.gammaGamma.gamma.toFixed(2)}; reading the file ${s(r.readMs)}`);
+} else console.warn(`skipped CLV: ${elog} is absent`);
+
+// 5. Churn on real customers, Tailor vs sklearn on the same holdout rows.
+const retail = join(DATA, 'retail', 'online_retail_invoices.csv');
+if (existsSync(retail)) {
+  const dir = mkdtempSync(join(tmpdir(), 'tailor-churn-'));
+  const csv = join(dir, 'retail-churn.csv');
+  writeFileSync(csv, retailChurnCsv(readFileSync(retail, 'utf8')));
+  const t = await createTailor(loadConfig({}, { db: join(dir, 'tailor.db') }));
+  const rowsIn = (await import('../src/io/read-table.ts')).readTable;
+  const data = await rowsIn(csv);
+  try {
+    for (const algo of ['logistic', 'forest', 'gbt'] as const) {
+      const t0 = performance.now();
+      const { model, testIds } = await t.models.predict.trainOnRows(data, { target: 'churned', idColumn: 'customer_id', spec: { algo, name: `retail-${algo}`, folds: 0, permutationRepeats: 1 } });
+      const ms = performance.now() - t0;
+      const split = join(dir, `split-${algo}.csv`);
+      writeFileSync(split, `customer_id\n${testIds.join('\n')}\n`);
+      const py = spawnSync('/usr/bin/python3', [fileURLToPath(new URL('./reference/csv_model_reference.py', import.meta.url)),
+        '--csv', csv, '--target', 'churned', '--id-column', 'customer_id', '--split', split, '--algo', algo], { encoding: 'utf8' });
+      const ref = py.status === 0 ? JSON.parse(py.stdout.trim().split('\n').pop()!) as { rocAuc: number; trainMs: number } : null;
+      const auc = (model.metrics.holdout as ClassificationMetrics).rocAuc;
+      row(`churn, UCI retail ${data.length} customers, ${algo}`, s(ms), s(ref?.trainMs ?? null), '-',
+        `holdout ROC-AUC ${auc.toFixed(4)} vs ${ref?.rocAuc.toFixed(4) ?? '-'} (difference ${ref ? (auc - ref.rocAuc).toFixed(4) : '-'}; ${model.metrics.testRows} holdout rows)`);
+    }
+  } finally {
+    await t.close();
+  }
+} else console.warn(`skipped churn: ${retail} is absent`);
+
+const header = ['workload', 'Tailor', 'scikit-learn', 'ratio', 'notes'];
+const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
+console.log([line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n'));
+
+/**
+ * One row per customer whose first invoice is on or before the cut-off: features from the invoices
+ * up to the cut-off only, and churned = no invoice in the 90 days after it (the data end 2011-12-09).
+ */
+function retailChurnCsv(text: string): string {
+  const DAY = 86_400_000;
+  const cut = Date.UTC(2011, 8, 10);
+  const end = cut + 90 * DAY;
+  const by = new Map<string, { at: number; total: number }[]>();
+  for (const l of text.trim().split('\n').slice(1)) {
+    const [, date, customer, total] = l.split(',');
+    const list = by.get(customer!) ?? [];
+    list.push({ at: Date.parse(`${date}T00:00:00Z`), total: Number(total) });
+    by.set(customer!, list);
+  }
+  const out = ['customer_id,recency_days,frequency,monetary,aov,tenure_days,orders_90d,churned'];
+  for (const [id, inv] of by) {
+    const past = inv.filter((i) => i.at <= cut);
+    if (!past.length) continue;
+    const last = Math.max(...past.map((i) => i.at));
+    const first = Math.min(...past.map((i) => i.at));
+    const monetary = past.reduce((a, i) => a + i.total, 0);
+    const recent = past.filter((i) => i.at > cut - 90 * DAY).length;
+    const future = inv.some((i) => i.at > cut && i.at <= end);
+    out.push([id, (cut - last) / DAY, past.length, monetary.toFixed(2), (monetary / past.length).toFixed(2), (cut - first) / DAY, recent, future ? 'no' : 'yes'].join(','));
+  }
+  return `${out.join('\n')}\n`;
+}
