@@ -120,3 +120,15 @@ describe('miniBatchKMeans', () => {
     expect(again.inertia).toBe(mb.inertia);
   });
 });
+
+describe('chooseK', () => {
+  it('works with mini-batch k-means and a sampled silhouette, reporting the elbow too', async () => {
+    const { chooseK } = await import('../../../src/core/ml/cluster/choose-k.ts');
+    const { x } = blobs(12000, CENTRES, 6);
+    const r = chooseK(x, { kMin: 2, kMax: 7, miniBatch: true, sampleSize: 2000, seed: 1 });
+    expect(r.k).toBe(4);
+    expect(r.elbowK).toBe(4);
+    expect(r.candidates).toHaveLength(6);
+    expect(r.reason).toMatch(/^k = 4 has the highest mean silhouette .* the elbow of inertia agrees\.$/);
+  });
+});

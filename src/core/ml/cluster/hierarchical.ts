@@ -8,7 +8,9 @@
  * update started from Euclidean distances). Ward is reducible, so the chain finds the same merges as
  * the greedy algorithm; they are then sorted by distance (stable) and labelled with a union-find in
  * scipy's convention: leaves 0..n−1, merge i creates cluster n+i, a < b in each row.
- * Time O(n²·d). Our own implementation from the papers: ml-hclust builds an n×n matrix.
+ * Time O(n²·d). Our own implementation from the papers rather than ml-hclust 4 (measured here):
+ * its agnes builds an n×n distance matrix (20,000 points ≈ 3 GB), took 151 s on 2,000×4 points where
+ * this takes 0.9 s, and its method 'ward' gives heights up to 6.6× off scipy's (only 'ward2' matches).
  */
 import type { Matrix } from '../matrix.ts';
 

@@ -4,8 +4,9 @@
  * features (fine up to d ≈ 100; cost O(n·d² + d³)). explainedVarianceRatio matches scikit-learn's
  * PCA.explained_variance_ratio_ (eigenvalue / total variance). Signs follow scikit-learn 1.2's
  * svd_flip (u_based_decision): each component is oriented so that the projection entry with the
- * largest absolute value is positive. Our own code: a 2-D scatter needs nothing heavier, and ml-pca
- * would pull in ml-matrix for a d×d problem.
+ * largest absolute value is positive. Our own code rather than ml-pca (which matches sklearn's
+ * ratios too, measured on the fixture): it works on our Matrix without converting to number[][] and
+ * pulling in ml-matrix, for what is a d×d eigenproblem, and fixes the sign convention.
  */
 import { matrix, type Matrix } from '../matrix.ts';
 
