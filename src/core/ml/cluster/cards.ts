@@ -32,7 +32,20 @@ export const DEFAULT_FEATURE_WORDS: FeatureWords = {
   opens_30d: { high: 'high engagement', low: 'low engagement' },
   clicks_30d: { high: 'frequent clickers', low: 'rare clickers' },
   days_since_open: { high: 'long since last open', low: 'opened recently' },
+  // The feature matrix's missing-value indicators: no order means no recency and no basket size.
+  recency_days_missing: { high: 'never ordered', low: 'have ordered' },
+  aov_missing: { high: 'never ordered', low: 'have ordered' },
+  days_since_open_missing: { high: 'never opened an email', low: 'open emails' },
 };
+
+/** Words for a column: the table, a one-hot column `name=level`, or "high/low <name>". */
+function phrase(words: FeatureWords, feature: string, direction: 'high' | 'low'): string {
+  const w = words[feature]?.[direction];
+  if (w) return w;
+  const eq = feature.indexOf('=');
+  if (eq > 0) return `${direction === 'high' ? 'mostly' : 'rarely'} ${feature.slice(0, eq)} ${feature.slice(eq + 1)}`;
+  return `${direction} ${feature}`;
+}
 
 const DESCRIBE_MIN_Z = 0.5;
 
@@ -76,10 +89,13 @@ export function clusterCards(input: { labels: Int32Array; scaled: Matrix; origin
       zs.push({ feature: name, z, direction: z >= 0 ? 'high' : 'low' });
     }
     const distinctive = zs.sort((a, b) => Math.abs(b.z) - Math.abs(a.z)).slice(0, 3);
-    const phrases = distinctive
-      .slice(0, 2)
-      .filter((f) => Math.abs(f.z) >= DESCRIBE_MIN_Z)
-      .map((f) => words[f.feature]?.[f.direction] ?? `${f.direction} ${f.feature}`);
+    // The two strongest columns that say something different (two indicators can mean the same thing).
+    const phrases: string[] = [];
+    for (const f of zs) {
+      if (phrases.length === 2 || Math.abs(f.z) < DESCRIBE_MIN_Z) break;
+      const p = phrase(words, f.feature, f.direction);
+      if (!phrases.includes(p)) phrases.push(p);
+    }
     const description = cluster === -1 ? 'outliers (in no dense group)' : phrases.length > 0 ? phrases.join(', ') : 'typical customers';
     return { cluster, size: rows.length, share: rows.length / n, centroid, median, distinctive, description };
   });
