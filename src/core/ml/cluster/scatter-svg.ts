@@ -15,10 +15,14 @@ export function scatterSvg(
 ): string {
   if (points.cols !== 2) throw new RangeError(`scatterSvg needs n×2 points, got n×${points.cols}`);
   if (labels.length !== points.rows) throw new RangeError(`${labels.length} labels for ${points.rows} points`);
-  const width = opts.width ?? 720;
   const height = opts.height ?? 480;
   const title = opts.title ?? 'Clusters';
-  const margin = { left: 64, right: 170, top: 40, bottom: 52 };
+  const legendName = (id: number) => opts.names?.[id] ?? (id < 0 ? 'noise' : `cluster ${id}`);
+  // The legend column is as wide as its longest entry (about 6.5 px per character at 12 px), so that
+  // long cluster descriptions are not cut off; the plot keeps 540 px unless a width is given.
+  const longest = Math.max(12, ...[...new Set(labels)].map((id) => legendName(id).length + 8));
+  const margin = { left: 64, right: Math.ceil(36 + 6.5 * longest), top: 40, bottom: 52 };
+  const width = opts.width ?? margin.left + 540 + margin.right;
   const plotW = width - margin.left - margin.right;
   const plotH = height - margin.top - margin.bottom;
   const n = points.rows;
@@ -79,7 +83,7 @@ export function scatterSvg(
   ids.forEach((id, r) => {
     const ly = margin.top + 10 + r * 18;
     const lx = margin.left + plotW + 16;
-    const name = opts.names?.[id] ?? (id < 0 ? 'noise' : `cluster ${id}`);
+    const name = legendName(id);
     out.push(`<circle cx="${lx}" cy="${ly}" r="5" fill="${clusterColour(id)}"/>`);
     out.push(`<text x="${lx + 10}" y="${ly}" dominant-baseline="middle">${escapeXml(`${name} (${counts.get(id)})`)}</text>`);
   });
