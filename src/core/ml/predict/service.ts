@@ -59,6 +59,7 @@ export class PredictService {
   async train(input: PredictSpecInput, asOf = this.now()): Promise<PredictModel> {
     const spec = this.parseSpec(input);
     const isTrait = spec.target.startsWith('trait:');
+    if (!isTrait && spec.writes) throw new TailorError('invalid_argument', `${spec.target} writes ${TARGETS[spec.target as StoreTarget].writes}; --writes is for trait targets`, 'writes');
     const features = spec.features ?? DEFAULT_PREDICTORS;
     let train: Labelled;
     let test: Labelled;
@@ -212,8 +213,7 @@ export class PredictService {
   /** The latest version of every model with a retraining interval, whose interval has passed. */
   async due(now = this.now()): Promise<PredictModel[]> {
     const active = (await this.registry.list({ kind: 'predict' })).filter((m) => m.status === 'active') as PredictModel[];
-    return active.filter((m) => m.spec.retrainEveryDays && m.spec.target !== undefined && m.dataWindow.source !== 'file'
-      && m.createdAt + m.spec.retrainEveryDays * DAY <= now);
+    return active.filter((m) => m.spec.retrainEveryDays && m.dataWindow.source !== 'file' && m.createdAt + m.spec.retrainEveryDays * DAY <= now);
   }
 
   /** Next instant a retraining is due (for the scheduler). */
