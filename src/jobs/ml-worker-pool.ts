@@ -1,64 +1,91 @@
+import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { TailorError } from '../core/errors.ts';
 import type { MlCompute, MlOp } from '../core/ml/compute.ts';
+import { matrix, type Matrix } from '../core/ml/matrix.ts';
 
 interface Pending { resolve: (v: unknown) => void; reject: (e: Error) => void }
-interface Reply { id: number; ok: boolean; result?: unknown; error?: { name: string; message: string; code?: string } }
+interface Reply { id: number; ok: boolean; result?: unknown; error?: { name: string; message: string; code?: string; field?: string } }
+
+/** Scoring at least this many rows is split across the workers (one per core). */
+const PARALLEL_PREDICT_ROWS = 100_000;
 
 /**
- * MlCompute on a worker thread, so that training and clustering (seconds to minutes of CPU) never
- * block the HTTP server or the CLI's progress output. One worker, started on first use and kept
- * for the next job; jobs queue in order (the machine has few cores, and two forests at once would
- * only share them). close() ends it.
+ * MlCompute on worker threads, so that training and clustering (seconds to minutes of CPU) never
+ * block the HTTP server or the CLI. Training and clustering run on the first worker, one job after
+ * another (two forests at once would only share the cores); scoring a large population is split
+ * into one slice per core (a 100-tree forest scores about 60k rows/s per core). Workers start on
+ * first use and are kept; close() ends them.
  */
 export class MlWorkerPool implements MlCompute {
-  private worker: Worker | null = null;
+  private readonly workers: (Worker | null)[];
   private next = 1;
-  private readonly pending = new Map<number, Pending>();
+  private readonly pending = new Map<number, Pending & { worker: number }>();
 
-  evaluate = (job: Parameters<MlCompute['evaluate']>[0]) => this.call('evaluate', [job]) as ReturnType<MlCompute['evaluate']>;
-  fit = (job: Parameters<MlCompute['fit']>[0]) => this.call('fit', [job]) as ReturnType<MlCompute['fit']>;
-  predict = (model: unknown, x: Parameters<MlCompute['predict']>[1]) => this.call('predict', [model, x]) as ReturnType<MlCompute['predict']>;
-  cluster = (job: Parameters<MlCompute['cluster']>[0]) => this.call('cluster', [job]) as ReturnType<MlCompute['cluster']>;
-
-  async close(): Promise<void> {
-    const w = this.worker;
-    this.worker = null;
-    if (w) await w.terminate();
+  constructor(size = Math.max(1, Math.min(availableParallelism(), 4))) {
+    this.workers = new Array<Worker | null>(size).fill(null);
   }
 
-  private call(op: MlOp, args: unknown[]): Promise<unknown> {
-    const w = this.start();
+  evaluate = (job: Parameters<MlCompute['evaluate']>[0]) => this.call(0, 'evaluate', [job]) as ReturnType<MlCompute['evaluate']>;
+  fit = (job: Parameters<MlCompute['fit']>[0]) => this.call(0, 'fit', [job]) as ReturnType<MlCompute['fit']>;
+  cluster = (job: Parameters<MlCompute['cluster']>[0]) => this.call(0, 'cluster', [job]) as ReturnType<MlCompute['cluster']>;
+
+  predict = async (model: unknown, x: Matrix): Promise<Float64Array> => {
+    const parts = x.rows >= PARALLEL_PREDICT_ROWS ? this.workers.length : 1;
+    if (parts === 1) return this.call(0, 'predict', [model, x]) as Promise<Float64Array>;
+    const per = Math.ceil(x.rows / parts);
+    const slices = Array.from({ length: parts }, (_, i) => {
+      const lo = i * per;
+      const hi = Math.min(x.rows, lo + per);
+      return matrix(hi - lo, x.cols, x.data.slice(lo * x.cols, hi * x.cols));
+    });
+    const scores = await Promise.all(slices.map((s, i) => this.call(i, 'predict', [model, s]) as Promise<Float64Array>));
+    const out = new Float64Array(x.rows);
+    scores.forEach((s, i) => out.set(s, i * per));
+    return out;
+  };
+
+  async close(): Promise<void> {
+    const ws = this.workers.splice(0, this.workers.length, ...this.workers.map(() => null));
+    await Promise.all(ws.map((w) => w?.terminate()));
+  }
+
+  private call(index: number, op: MlOp, args: unknown[]): Promise<unknown> {
+    const w = this.start(index);
     const id = this.next++;
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
+      this.pending.set(id, { resolve, reject, worker: index });
       w.ref();
       w.postMessage({ id, op, args });
     });
   }
 
-  private start(): Worker {
-    if (this.worker) return this.worker;
+  private start(index: number): Worker {
+    const existing = this.workers[index];
+    if (existing) return existing;
     const w = new Worker(new URL('./ml-worker-entry.mjs', import.meta.url));
+    const mine = () => [...this.pending].filter(([, p]) => p.worker === index);
     w.on('message', (r: Reply) => {
       const p = this.pending.get(r.id);
       if (!p) return;
       this.pending.delete(r.id);
-      if (!this.pending.size) w.unref();
+      if (!mine().length) w.unref();
       if (r.ok) p.resolve(r.result);
       // Invalid input (a RangeError from core, a TailorError) stays a 4xx; anything else is a failure.
-      else if (r.error?.code || r.error?.name === 'RangeError') p.reject(new TailorError((r.error.code ?? 'invalid_argument') as 'invalid_argument', r.error.message));
+      else if (r.error?.code || r.error?.name === 'RangeError') p.reject(new TailorError((r.error.code ?? 'invalid_argument') as 'invalid_argument', r.error.message, r.error.field));
       else p.reject(new Error(r.error?.message ?? 'model worker failed'));
     });
     const fail = (e: Error) => {
-      for (const p of this.pending.values()) p.reject(e);
-      this.pending.clear();
-      this.worker = null;
+      for (const [id, p] of mine()) {
+        this.pending.delete(id);
+        p.reject(e);
+      }
+      if (this.workers[index] === w) this.workers[index] = null;
     };
     w.on('error', fail);
-    w.on('exit', (code) => { if (this.pending.size) fail(new Error(`model worker exited with code ${code}`)); });
+    w.on('exit', (code) => fail(new Error(`model worker exited with code ${code}`)));
     w.unref();
-    this.worker = w;
+    this.workers[index] = w;
     return w;
   }
 }

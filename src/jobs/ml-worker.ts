@@ -10,6 +10,6 @@ parentPort!.on('message', (req: Request) => {
     parentPort!.postMessage({ id: req.id, ok: true, result: fn(...req.args) });
   } catch (e) {
     const err = e instanceof Error ? e : new Error(String(e));
-    parentPort!.postMessage({ id: req.id, ok: false, error: { name: err.name, message: err.message, code: (err as { code?: string }).code } });
+    parentPort!.postMessage({ id: req.id, ok: false, error: { name: err.name, message: err.message, code: (err as { code?: string }).code, field: (err as { field?: string }).field } });
   }
 });
