@@ -3,12 +3,16 @@ import { Worker } from 'node:worker_threads';
 import { TailorError } from '../core/errors.ts';
 import type { MlCompute, MlOp } from '../core/ml/compute.ts';
 import { matrix, type Matrix } from '../core/ml/matrix.ts';
+import { MINI_BATCH_ABOVE } from '../core/ml/cluster-job.ts';
+import type { KMeansOptions, KMeansResult } from '../core/ml/cluster/kmeans.ts';
 
 interface Pending { resolve: (v: unknown) => void; reject: (e: Error) => void }
 interface Reply { id: number; ok: boolean; result?: unknown; error?: { name: string; message: string; code?: string; field?: string } }
 
 /** Scoring at least this many rows is split across the workers (one per core). */
 const PARALLEL_PREDICT_ROWS = 100_000;
+/** k-means on at least this many rows runs its restarts on several workers (below, copying the data costs more than it saves). */
+const PARALLEL_KMEANS_ROWS = 20_000;
 
 /**
  * MlCompute on worker threads, so that training and clustering (seconds to minutes of CPU) never
@@ -28,7 +32,21 @@ export class MlWorkerPool implements MlCompute {
 
   evaluate = (job: Parameters<MlCompute['evaluate']>[0]) => this.call(0, 'evaluate', [job]) as ReturnType<MlCompute['evaluate']>;
   fit = (job: Parameters<MlCompute['fit']>[0]) => this.call(0, 'fit', [job]) as ReturnType<MlCompute['fit']>;
-  cluster = (job: Parameters<MlCompute['cluster']>[0]) => this.call(0, 'cluster', [job]) as ReturnType<MlCompute['cluster']>;
+  cluster = async (job: Parameters<MlCompute['cluster']>[0]): ReturnType<MlCompute['cluster']> => {
+    // k-means with a fixed k below the mini-batch size: its restarts run in parallel first.
+    const parallel = job.algo === 'kmeans' && job.k !== 'auto' && job.x.rows >= PARALLEL_KMEANS_ROWS && job.x.rows <= MINI_BATCH_ABOVE;
+    const fit = parallel ? await this.kmeans(job.x, { k: job.k as number, nInit: job.nInit, seed: job.seed }) : undefined;
+    return this.call(0, 'cluster', [{ ...job, fit }]) as ReturnType<MlCompute['cluster']>;
+  };
+
+  /** k-means with its n_init restarts split across the workers; the lowest inertia wins (the earliest restart on a tie, as in one thread). */
+  async kmeans(x: Matrix, opts: KMeansOptions): Promise<KMeansResult> {
+    const nInit = Math.max(1, opts.nInit ?? 10);
+    const parts = Math.min(this.workers.length, nInit);
+    const runs = Array.from({ length: parts }, (_, w) => Array.from({ length: nInit }, (_, r) => r).filter((r) => r % parts === w));
+    const fits = await Promise.all(runs.map((r, w) => this.call(w, 'kmeans', [x, { ...opts, nInit, runs: r }]) as Promise<KMeansResult>));
+    return fits.reduce((b, f) => (f.inertia < b.inertia || (f.inertia === b.inertia && f.run! < b.run!) ? f : b));
+  }
 
   predict = async (model: unknown, x: Matrix): Promise<Float64Array> => {
     const parts = x.rows >= PARALLEL_PREDICT_ROWS ? this.workers.length : 1;

@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { isTailorError } from '../../src/core/errors.ts';
+import { kmeans } from '../../src/core/ml/cluster/kmeans.ts';
 import { localCompute } from '../../src/core/ml/compute.ts';
 import { matrix } from '../../src/core/ml/matrix.ts';
 import { toJson, trainModel } from '../../src/core/ml/supervised/model.ts';
@@ -26,6 +27,15 @@ describe('the model worker pool', () => {
     expect(pooled).toHaveLength(150_000);
     expect(Array.from(pooled)).toEqual(Array.from(local));
     expect(await pool.fit({ kind: 'logistic', task: 'classification', params: {}, seed: 1, x, y })).toEqual(await localCompute.fit({ kind: 'logistic', task: 'classification', params: {}, seed: 1, x, y }));
+  });
+
+  it('runs k-means restarts on several workers with the result of one thread', async () => {
+    const x = data(3000);
+    const one = kmeans(x, { k: 5, nInit: 5, seed: 4 });
+    const split = await pool.kmeans(x, { k: 5, nInit: 5, seed: 4 });
+    expect(split.inertia).toBe(one.inertia);
+    expect(split.run).toBe(one.run);
+    expect(Array.from(split.labels)).toEqual(Array.from(one.labels));
   });
 
   it('turns invalid input in the worker into a TailorError, and keeps working after it', async () => {

@@ -2,7 +2,7 @@ import { sampleIndices } from './cluster/mini-batch-kmeans.ts';
 import { chooseK, type ChooseKResult } from './cluster/choose-k.ts';
 import { dbscan, suggestEps } from './cluster/dbscan.ts';
 import { cutTree, wardLinkage, type Linkage } from './cluster/hierarchical.ts';
-import { kmeans } from './cluster/kmeans.ts';
+import { kmeans, type KMeansResult } from './cluster/kmeans.ts';
 import { miniBatchKMeans } from './cluster/mini-batch-kmeans.ts';
 import { pca } from './cluster/pca.ts';
 import { silhouetteScore } from './cluster/silhouette.ts';
@@ -23,6 +23,8 @@ export interface ClusterJob {
   /** DBSCAN: null = suggested from the knee of the k-distance curve. */
   eps: number | null;
   minPts: number | null;
+  /** k-means with a fixed k already fitted (restarts run in parallel by the caller): used as is. */
+  fit?: KMeansResult | undefined;
 }
 
 export interface ClusterOutcome {
@@ -104,7 +106,7 @@ export function runCluster(job: ClusterJob): ClusterOutcome {
   if (job.algo === 'kmeans') {
     choice = job.k === 'auto' ? chooseK(x, { ...kOpts, miniBatch }) : null;
     const k = choice ? choice.k : (job.k as number);
-    const fit = miniBatch ? miniBatchKMeans(x, { k, seed, nInit: job.nInit }) : kmeans(x, { k, seed, nInit: job.nInit });
+    const fit = job.fit ?? (miniBatch ? miniBatchKMeans(x, { k, seed, nInit: job.nInit }) : kmeans(x, { k, seed, nInit: job.nInit }));
     labels = fit.labels;
     inertia = fit.inertia;
   } else if (job.algo === 'hierarchical') {

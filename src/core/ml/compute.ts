@@ -1,4 +1,5 @@
 import { runCluster, type ClusterJob, type ClusterOutcome } from './cluster-job.ts';
+import { kmeans, type KMeansOptions, type KMeansResult } from './cluster/kmeans.ts';
 import type { Matrix } from './matrix.ts';
 import { evaluate, type EvaluateJob, type Evaluation } from './predict/evaluate.ts';
 import { fromJson, predict, toJson, trainModel, type ModelKind, type Task, type TrainParams } from './supervised/model.ts';
@@ -28,6 +29,7 @@ export const ML_OPS = {
   },
   predict: (model: unknown, x: Matrix): Float64Array => predict(fromJson(model), x),
   cluster: (job: ClusterJob): ClusterOutcome => runCluster(job),
+  kmeans: (x: Matrix, opts: KMeansOptions): KMeansResult => kmeans(x, opts),
 };
 export type MlOp = keyof typeof ML_OPS;
 

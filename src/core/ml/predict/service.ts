@@ -92,23 +92,8 @@ export class PredictService {
         window = { asOf: iso(asOf), holdout, featuresAsOf: iso(c1), labels: [iso(c1), iso(asOf)], testFraction: spec.testFraction };
       }
     }
-    checkLabels(train, task, 'training');
-    checkLabels(test, task, 'holdout');
-    const algo: ModelKind = spec.algo ?? 'gbt';
-    if (task === 'classification' && algo === 'ridge') throw new TailorError('invalid_argument', 'ridge is a regression model: use logistic, forest or gbt for a yes/no target', 'algo');
-    if (task === 'regression' && algo === 'logistic') throw new TailorError('invalid_argument', 'logistic is for yes/no targets: use ridge, forest or gbt for a numeric target', 'algo');
-
-    const columns = inferColumns(latest.rows, [...features, ...spec.traits]);
-    const evalT = fitTransform(train.rows, columns, spec.scaling);
-    const evaluation = await this.compute.evaluate({
-      kind: algo, task, params: spec.params, seed: spec.seed, threshold: spec.threshold, folds: spec.folds,
-      permutationRepeats: spec.permutationRepeats, featureNames: evalT.featureNames,
-      train: { x: transform(evalT, train.rows).scaled, y: train.y }, test: { x: transform(evalT, test.rows).scaled, y: test.y },
-    });
-    const finalT = fitTransform(latest.rows, columns, spec.scaling);
-    const fitted = await this.compute.fit({ kind: algo, task, params: spec.params, seed: spec.seed, x: transform(finalT, latest.rows).scaled, y: latest.y });
+    const { algo, evaluation, artifact, trainScores } = await this.fitAndEvaluate(spec, task, inferColumns(latest.rows, [...features, ...spec.traits]), train, test, latest);
     const name = spec.name ?? (isTrait ? spec.target.replace(':', '_') : spec.target);
-    const artifact: PredictArtifact = { transform: finalT, model: fitted.model, columns };
     const full: PredictSpec = { ...spec, name, features };
     // Drift baseline: the scores of the population the model is deployed on, as of training. (Its
     // in-sample training scores would not do: a forest's are near 0 and 1 and always look drifted.)
@@ -117,8 +102,30 @@ export class PredictService {
       name, kind: 'predict', target: spec.target, algo, spec: full,
       metrics: { ...evaluation, trainRows: train.y.length, testRows: test.y.length, skippedRows: skipped },
       artifact, dataWindow: { ...window, finalRows: latest.y.length },
-      baseline: baselineOf(deployed.scores.length ? deployed.scores : fitted.trainScores), createdAt: this.now(),
+      baseline: baselineOf(deployed.scores.length ? deployed.scores : trainScores), createdAt: this.now(),
     }) as Promise<PredictModel>;
+  }
+
+  /**
+   * Evaluates on the holdout (trained on `train` only, with CV and importances), then fits the
+   * model to register on `latest`, each with its own fitted feature transform.
+   */
+  private async fitAndEvaluate(spec: PredictSpec, task: Task, columns: ColumnSpec[], train: Labelled, test: Labelled, latest: Labelled):
+    Promise<{ algo: ModelKind; evaluation: Evaluation; artifact: PredictArtifact; trainScores: Float64Array }> {
+    checkLabels(train, task, 'training');
+    checkLabels(test, task, 'holdout');
+    const algo: ModelKind = spec.algo ?? 'gbt';
+    if (task === 'classification' && algo === 'ridge') throw new TailorError('invalid_argument', 'ridge is a regression model: use logistic, forest or gbt for a yes/no target', 'algo');
+    if (task === 'regression' && algo === 'logistic') throw new TailorError('invalid_argument', 'logistic is for yes/no targets: use ridge, forest or gbt for a numeric target', 'algo');
+    const evalT = fitTransform(train.rows, columns, spec.scaling);
+    const evaluation = await this.compute.evaluate({
+      kind: algo, task, params: spec.params, seed: spec.seed, threshold: spec.threshold, folds: spec.folds,
+      permutationRepeats: spec.permutationRepeats, featureNames: evalT.featureNames,
+      train: { x: transform(evalT, train.rows).scaled, y: train.y }, test: { x: transform(evalT, test.rows).scaled, y: test.y },
+    });
+    const finalT = fitTransform(latest.rows, columns, spec.scaling);
+    const fitted = await this.compute.fit({ kind: algo, task, params: spec.params, seed: spec.seed, x: transform(finalT, latest.rows).scaled, y: latest.y });
+    return { algo, evaluation, artifact: { transform: finalT, model: fitted.model, columns }, trainScores: fitted.trainScores };
   }
 
   /**
@@ -162,38 +169,16 @@ export class PredictService {
     const predictors = opts.features ?? Object.keys(rows[0]!).filter((c) => c !== opts.target && c !== opts.idColumn);
     const missing = predictors.filter((c) => !(c in rows[0]!));
     if (missing.length) throw new TailorError('invalid_argument', `no column '${missing[0]}' in the file`, 'features');
-    const labelled: Labelled = { rows: [], y: new Float64Array(0), ids: [] };
-    const ys: number[] = [];
-    let skipped = 0;
-    rows.forEach((r, i) => {
-      const y = traitLabel(r[opts.target]);
-      if (y === null) { skipped++; return; }
-      labelled.rows.push(r);
-      labelled.ids.push(opts.idColumn ? String(r[opts.idColumn]) : String(i + 1));
-      ys.push(y);
-    });
-    labelled.y = Float64Array.from(ys);
+    const { set: labelled, skipped } = labelRows(rows, (r, i) => (opts.idColumn ? String(r[opts.idColumn]) : String(i + 1)), (r) => traitLabel(r[opts.target]));
     const task = taskOf(labelled.y);
     const { train, test } = split(labelled, spec, task);
-    checkLabels(train, task, 'training');
-    checkLabels(test, task, 'holdout');
-    const algo: ModelKind = spec.algo ?? 'gbt';
-    const columns = inferColumns(labelled.rows, predictors);
-    const evalT = fitTransform(train.rows, columns, spec.scaling);
-    const evaluation = await this.compute.evaluate({
-      kind: algo, task, params: spec.params, seed: spec.seed, threshold: spec.threshold, folds: spec.folds,
-      permutationRepeats: spec.permutationRepeats, featureNames: evalT.featureNames,
-      train: { x: transform(evalT, train.rows).scaled, y: train.y }, test: { x: transform(evalT, test.rows).scaled, y: test.y },
-    });
-    const finalT = fitTransform(labelled.rows, columns, spec.scaling);
-    const fitted = await this.compute.fit({ kind: algo, task, params: spec.params, seed: spec.seed, x: transform(finalT, labelled.rows).scaled, y: labelled.y });
+    const { algo, evaluation, artifact, trainScores } = await this.fitAndEvaluate(spec, task, inferColumns(labelled.rows, predictors), train, test, labelled);
     const name = spec.name ?? `csv_${opts.target}`;
     const model = await this.registry.save({
       name, kind: 'predict', target: spec.target, algo, spec: { ...spec, name, features: [], traits: predictors, writes: null },
       metrics: { ...evaluation, trainRows: train.y.length, testRows: test.y.length, skippedRows: skipped },
-      artifact: { transform: finalT, model: fitted.model, columns },
-      dataWindow: { source: 'file', rows: rows.length, labelled: labelled.y.length, testFraction: spec.testFraction, seed: spec.seed },
-      baseline: baselineOf(fitted.trainScores), createdAt: this.now(),
+      artifact, dataWindow: { source: 'file', rows: rows.length, labelled: labelled.y.length, testFraction: spec.testFraction, seed: spec.seed },
+      baseline: baselineOf(trainScores), createdAt: this.now(),
     }) as PredictModel;
     return { model, testIds: test.ids };
   }
@@ -234,33 +219,34 @@ export class PredictService {
     const def = TARGETS[target];
     const snap = await this.data.snapshot(cutoff, withEligibility(features), traits);
     const outcomes = await this.data.outcomes(cutoff, end);
-    const out: Labelled = { rows: [], y: new Float64Array(0), ids: [] };
-    const ys: number[] = [];
-    snap.rows.forEach((r, i) => {
-      if (!def.eligible(Number(r.frequency ?? 0), (r.tenure_days as number | null) ?? null)) return;
-      out.rows.push(r);
-      out.ids.push(snap.ids[i]!);
-      ys.push(def.label(outcomes.get(snap.ids[i]!) ?? { orders: 0, revenue: 0 }));
-    });
-    out.y = Float64Array.from(ys);
-    return out;
+    return labelRows(snap.rows, (_, i) => snap.ids[i]!, (r, id) => (def.eligible(Number(r.frequency ?? 0), (r.tenure_days as number | null) ?? null)
+      ? def.label(outcomes.get(id) ?? { orders: 0, revenue: 0 }) : null)).set;
   }
 
   private async traitLabelled(asOf: number, features: string[], traits: string[], trait: string): Promise<{ set: Labelled; skipped: number }> {
     const snap = await this.data.snapshot(asOf, features, [...traits, trait]);
-    const set: Labelled = { rows: [], y: new Float64Array(0), ids: [] };
-    const ys: number[] = [];
-    let skipped = 0;
-    snap.rows.forEach((r, i) => {
-      const y = traitLabel(r[trait]);
-      if (y === null) { skipped++; return; }
-      set.rows.push(r);
-      set.ids.push(snap.ids[i]!);
-      ys.push(y);
-    });
-    set.y = Float64Array.from(ys);
-    return { set, skipped };
+    return labelRows(snap.rows, (_, i) => snap.ids[i]!, (r) => traitLabel(r[trait]));
   }
+}
+
+/** The rows with a label (null: none, counted as skipped), with their ids. */
+function labelRows(rows: readonly Row[], idOf: (r: Row, i: number) => string, labelOf: (r: Row, id: string) => number | null): { set: Labelled; skipped: number } {
+  const set: Labelled = { rows: [], ids: [], y: new Float64Array(0) };
+  const ys: number[] = [];
+  let skipped = 0;
+  rows.forEach((r, i) => {
+    const id = idOf(r, i);
+    const y = labelOf(r, id);
+    if (y === null) {
+      skipped++;
+      return;
+    }
+    set.rows.push(r);
+    set.ids.push(id);
+    ys.push(y);
+  });
+  set.y = Float64Array.from(ys);
+  return { set, skipped };
 }
 
 /** Eligibility reads frequency and tenure, whether or not the model uses them as predictors. */
