@@ -65,6 +65,13 @@ describe('tailor serve on an empty database (npm start)', () => {
       expect(list.profiles).toHaveLength(1);
       const segments = await (await fetch(`${first.base}/v1/segments`, { headers: admin })).json() as { segments: { name: string; status: string }[] };
       expect(segments.segments.map((x) => x.status)).toEqual(new Array(6).fill('ready'));
+      // The demo's churn model and clusters, scored into features that segments can use.
+      const models = await (await fetch(`${first.base}/v1/models`, { headers: admin })).json() as { models: { name: string; lastScore: { written: number } | null }[] };
+      expect(models.models.map((m) => m.name).sort()).toEqual(['churn', 'clusters']);
+      expect(models.models.find((m) => m.name === 'churn')!.lastScore!.written).toBeGreaterThan(500);
+      const preview = await (await fetch(`${first.base}/v1/segments/preview`, { method: 'POST', headers: { ...admin, 'content-type': 'application/json' },
+        body: JSON.stringify({ rules: { feature: 'cluster', op: 'gte', value: 0 } }) })).json() as { count: number };
+      expect(preview.count).toBe(2000);
     } finally {
       first.proc.kill('SIGTERM');
       await new Promise((r) => first.proc.once('exit', r));
@@ -75,5 +82,5 @@ describe('tailor serve on an empty database (npm start)', () => {
     } finally {
       second.proc.kill('SIGTERM');
     }
-  }, 180_000);
+  }, 300_000);
 });

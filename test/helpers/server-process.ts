@@ -13,7 +13,7 @@ export async function startServer(env: Record<string, string>, args: string[] = 
   proc.stdout!.on('data', (d) => (out += d));
   proc.stderr!.on('data', (d) => (out += d));
   const base = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${out}`)), 60_000);
+    const timer = setTimeout(() => reject(new Error(`server did not start: ${out}`)), 150_000);
     proc.stdout!.on('data', () => {
       const m = /listening on (http:\/\/[\d.:]+)/.exec(out);
       if (m) {

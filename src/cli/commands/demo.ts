@@ -6,6 +6,7 @@ import { DEFAULT_DEMO_END, loadDemo, MAX_CUSTOMERS, type DemoOptions, type DemoS
 import { createDemoSegments } from '../../demo/demo-segments.ts';
 import { createDemoExperiment } from '../../demo/demo-experiments.ts';
 import { createDemoContent } from '../../demo/demo-templates.ts';
+import { createDemoModels } from '../../demo/demo-models.ts';
 import { withTailor } from '../context.ts';
 import { print } from '../output.ts';
 
@@ -25,7 +26,7 @@ export function registerDemo(program: Command): void {
         try {
           const loaded = await loadDemo(t, { ...opts, onProgress: bar ? (done) => bar.update(done) : undefined });
           bar?.stop();
-          const summary = { ...loaded, exampleSegments: await createDemoSegments(t), exampleExperiment: await createDemoExperiment(t), content: await createDemoContent(t) };
+          const summary = { ...loaded, exampleSegments: await createDemoSegments(t), exampleExperiment: await createDemoExperiment(t), content: await createDemoContent(t), models: await createDemoModels(t, new Date(loaded.end)) };
           print(!!flags.json, summary, () => `${describe(loaded)}${summary.exampleSegments.length ? `
 example segments: ${summary.exampleSegments.map((s) => `${s.name} (${s.size})`).join(', ')}` : ''}`);
         } finally {

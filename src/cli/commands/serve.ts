@@ -29,6 +29,8 @@ export function registerServe(program: Command): void {
         logger.info({ experiment: await createDemoExperiment(t) }, 'demo experiment created (draft)');
         const { createDemoContent } = await import('../../demo/demo-templates.ts');
         logger.info(await createDemoContent(t), 'demo template created and recommendations built');
+        const { createDemoModels } = await import('../../demo/demo-models.ts');
+        logger.info(await createDemoModels(t, new Date(r.end)), 'demo churn model trained and scored, demo clusters saved');
       }
       const app = createServer(t, keys, logger);
       const shutdown = async () => {

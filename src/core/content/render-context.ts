@@ -20,7 +20,7 @@ export interface ContextExtras {
   links: { unsubscribe_url: string; preferences_url: string; view_in_browser_url: string };
 }
 
-const SCORES = ['churn_risk', 'purchase_propensity', 'predicted_revenue_90d'];
+const SCORES = ['churn_risk', 'purchase_propensity', 'predicted_revenue_90d', 'p_alive', 'clv'];
 
 export function renderContext(p: ContextProfile, x: ContextExtras): Record<string, unknown> {
   const f = p.features;
