@@ -8,24 +8,30 @@
  * (G. Hamerly, "Making k-means even faster", SDM 2010: one upper and one lower bound per point);
  * Elkan's (C. Elkan, ICML 2003: one lower bound per point and centre) is available through lloyd's
  * `bounds` argument. Either way the result is exactly Lloyd's (same labels, same centres, up to
- * ties), only cheaper. Measured here (1M×8 overlapping blobs, k = 8: ~120 ms/iteration both; 200k×8,
- * k = 20: Hamerly 38–40 ms/it, Elkan 49–58 ms/it): Elkan computes fewer distances (~1 per point per
- * iteration) but streams n·k bounds through memory, so it does not win in JS on this machine and
- * Hamerly, with O(n) memory, is the default. Empty clusters take the points farthest from their
- * centres (as scikit-learn relocates them).
+ * ties), only cheaper. Distances use assign.ts' kernels (row held in locals for d ≤ 8, centres zero
+ * padded; bit-identical to the plain loop), and for d ≤ 8 the whole Hamerly step is one inlined loop.
+ * Measured 2026-11-23 (1M×8, k = 8, overlapping blobs box = 1.5, loaded 2-core VM): 40 % of points
+ * still need a full scan, ~3.4 distances per point per iteration; 95–115 ms per iteration, of which
+ * the E-step is ~82 ms (was 160–200 ms with per-distance sqDist calls). An earlier measurement (before
+ * the kernels; 200k×8, k = 20: Hamerly 38–40 ms/it, Elkan 49–58 ms/it) found Elkan, which computes
+ * fewer distances (~1 per point per iteration) but streams n·k bounds through memory, not winning in
+ * JS, so Hamerly, with O(n) memory, is the default; Elkan has not been re-measured with the kernels.
+ * Empty clusters take the points farthest from their centres (as scikit-learn relocates them).
  *
  * Why our own rather than ml.js's `ml-kmeans` 7.0.1 (measured 2026-11-23 on this 2-core machine, Node 20,
  * shared with other jobs so ±30 %; bench/lib/cluster-bench.ts blobs, d = 8, k = 8, 3 restarts; ml-kmeans
  * has no n_init, so it ran 3 seeds and kept the best): 100k rows 6.6 s vs 0.83 s here, 1M rows 155 s vs
  * 13 s here, same inertia. ml-kmeans also needs number[][] (1M small arrays) and has no n_init and no
  * sklearn-style tol. Against scikit-learn 1.2.1 (KMeans lloyd, n_init=3, 2 threads + BLAS), 1M×8, k=8,
- * same data, two runs each on the loaded machine: well-separated blobs (2 iterations; our time is
- * mostly k-means++ seeding) 4.2 s vs 4.6 s and 5.4 s vs 2.9 s; heavily overlapping blobs (box=1,
- * 94 vs 100 iterations) 49 s vs 25 s and 31 s vs 19 s — 0.9× to 1.9× sklearn, inertia equal to 3e-6.
+ * same data (bench/lib/cluster-bench.ts), single-threaded here, machine shared with other jobs:
+ * well-separated blobs (box = 10, 2 iterations; mostly k-means++ seeding) 4.3–4.8 s vs 3.6–3.8 s and
+ * 3.1 s vs 2.0 s; overlapping blobs (box = 1.5, 28 vs 24 iterations in the best restart) 11.0 s vs
+ * 4.1 s and 12.0 s vs 4.6 s (2.6×; it was 4.6–5.1× before the kernels). Inertia equal to 1e-6.
+ * Restarts split across 2 workers (`runs`) can halve our wall time.
  */
 import { matrix, type Matrix } from '../matrix.ts';
 import { rngFor } from '../../prng.ts';
-import { assignNearest, inertiaOf, meanVariance, sqDist } from './assign.ts';
+import { assignNearest, dist8, inertiaOf, LANES, meanVariance, paddedStride, padRows, rowDistances, sqDist } from './assign.ts';
 import { kmeansPlusPlus } from './kmeans-plus-plus.ts';
 
 export interface KMeansOptions {
@@ -37,6 +43,11 @@ export interface KMeansOptions {
   /** Convergence on the total squared centre shift, relative to the mean feature variance. Default 1e-4. */
   tol?: number;
   seed?: number;
+  /**
+   * Which of the nInit restarts to run (default all, 0..nInit−1). Restart r always starts from the
+   * same seeding, so restarts can be split across threads and the best of the parts is the best of all.
+   */
+  runs?: readonly number[];
 }
 
 export interface KMeansResult {
@@ -44,6 +55,8 @@ export interface KMeansResult {
   centroids: Matrix;
   inertia: number;
   iterations: number;
+  /** Which restart gave this result (k-means with restarts). */
+  run?: number;
 }
 
 export function kmeans(x: Matrix, opts: KMeansOptions): KMeansResult {
@@ -55,10 +68,10 @@ export function kmeans(x: Matrix, opts: KMeansOptions): KMeansResult {
   if (x.rows < k) throw new RangeError(`k-means needs at least k=${k} rows, got ${x.rows}`);
   const tol = (opts.tol ?? 1e-4) * meanVariance(x);
   let best: KMeansResult | null = null;
-  for (let run = 0; run < Math.max(1, nInit); run++) {
+  for (const run of opts.runs ?? Array.from({ length: Math.max(1, nInit) }, (_, r) => r)) {
     const seeding = kmeansPlusPlus(x, k, rngFor(seed, 'kmeans', run));
     const result = lloyd(x, seeding.centres, k, maxIter, tol, seeding);
-    if (!best || result.inertia < best.inertia) best = result;
+    if (!best || result.inertia < best.inertia) best = { ...result, run };
   }
   return best!;
 }
@@ -102,6 +115,8 @@ export function lloyd(
   // over the n×k bounds is needed after a move: actual lower = stored − drift[j], actual upper =
   // stored + drift[label]. Hamerly's two n-arrays are shifted explicitly.
   const drift = new Float64Array(k);
+  const padded = new Float64Array(k * paddedStride(d)); // centres in rowDistances' layout
+  const dist = new Float64Array(k);
 
   if (first) {
     // Exact upper bound; lower bound from the triangle inequality: for j ≠ a,
@@ -118,9 +133,13 @@ export function lloyd(
     }
   } else {
     // First assignment: full scan, exact bounds.
+    padRows(centres, k, d, padded);
     for (let i = 0; i < n; i++) {
       if (elkan) fullScanElkan(data, i, d, centres, k, labels, upper, lower);
-      else fullScan(data, i, d, centres, k, labels, upper, lower);
+      else {
+        rowDistances(data, i * d, d, padded, 0, k, dist);
+        takeNearest(i, k, dist, labels, upper, lower);
+      }
     }
   }
 
@@ -132,7 +151,7 @@ export function lloyd(
       // The E-steps keep sums and counts up to date as labels change.
       const changed = elkan
         ? elkanStep(data, n, d, centres, k, labels, upper, lower, half, halfCC, drift, sums, counts)
-        : boundedStep(data, n, d, centres, k, labels, upper, lower, half, sums, counts);
+        : hamerlyStep(data, n, d, centres, padded, k, labels, upper, lower, half, sums, counts, dist);
       if (changed === 0) {
         strict = true; // no label changed: the centres are already the M-step's fixed point
         break;
@@ -204,18 +223,16 @@ function shiftHamerlyBounds(n: number, labels: Int32Array, upper: Float64Array, 
   }
 }
 
-/** Nearest and second-nearest centre of row i; sets the label and exact bounds. */
-function fullScan(data: Float64Array, i: number, d: number, centres: Float64Array, k: number, labels: Int32Array, upper: Float64Array, lower: Float64Array): number {
+/**
+ * Nearest and second-nearest centre of row i from its squared distances in dist[0..k); sets the label
+ * and exact bounds.
+ */
+function takeNearest(i: number, k: number, dist: Float64Array, labels: Int32Array, upper: Float64Array, lower: Float64Array): number {
   let b1 = Infinity;
   let b2 = Infinity;
   let arg = 0;
-  const oi = i * d;
-  for (let j = 0, oj = 0; j < k; j++, oj += d) {
-    let s = 0;
-    for (let t = 0; t < d; t++) {
-      const v = data[oi + t]! - centres[oj + t]!;
-      s += v * v;
-    }
+  for (let j = 0; j < k; j++) {
+    const s = dist[j]!;
     if (s < b1) {
       b2 = b1;
       b1 = s;
@@ -228,12 +245,59 @@ function fullScan(data: Float64Array, i: number, d: number, centres: Float64Arra
   return arg;
 }
 
-/** Hamerly's E-step: only points whose bounds overlap are rescanned. Returns the number of changed labels. */
+/**
+ * Hamerly's E-step: only points whose bounds overlap are looked at. The distance to the own centre,
+ * computed to tighten the upper bound, is reused by the full scan when the bound still overlaps, so
+ * the check costs nothing when the bounds do not prune (overlapping clusters). `p` holds the centres
+ * in rowDistances' padded layout. Returns the number of changed labels.
+ */
 function boundedStep(
   data: Float64Array,
   n: number,
   d: number,
-  centres: Float64Array,
+  p: Float64Array,
+  k: number,
+  labels: Int32Array,
+  upper: Float64Array,
+  lower: Float64Array,
+  half: Float64Array,
+  sums: Float64Array,
+  counts: Int32Array,
+  dist: Float64Array,
+): number {
+  let changed = 0;
+  for (let i = 0, oi = 0; i < n; i++, oi += d) {
+    const a = labels[i]!;
+    const h = half[a]!;
+    const l = lower[i]!;
+    const m = h > l ? h : l;
+    if (upper[i]! <= m) continue;
+    rowDistances(data, oi, d, p, a, a + 1, dist);
+    const u = Math.sqrt(dist[a]!);
+    upper[i] = u;
+    if (u <= m) continue;
+    rowDistances(data, oi, d, p, 0, a, dist);
+    rowDistances(data, oi, d, p, a + 1, k, dist);
+    const b = takeNearest(i, k, dist, labels, upper, lower);
+    if (b !== a) {
+      changed++;
+      moveRow(data, i, d, a, b, sums, counts);
+    }
+  }
+  return changed;
+}
+
+/**
+ * boundedStep for d ≤ LANES with everything inlined: the row is loaded into locals once (columns
+ * beyond d as 0, matching the zero padding of p), and the nearest and second-nearest centres are
+ * tracked in locals. Same arithmetic as boundedStep, so the same labels; measured (1M×8, k = 8,
+ * overlapping) 82 ms per E-step against ~115 ms for boundedStep's calls into rowDistances.
+ */
+function boundedStepSmall(
+  data: Float64Array,
+  n: number,
+  d: number,
+  p: Float64Array,
   k: number,
   labels: Int32Array,
   upper: Float64Array,
@@ -242,29 +306,69 @@ function boundedStep(
   sums: Float64Array,
   counts: Int32Array,
 ): number {
-  halfDistances(centres, k, d, half);
   let changed = 0;
-  for (let i = 0; i < n; i++) {
+  for (let i = 0, oi = 0; i < n; i++, oi += d) {
     const a = labels[i]!;
     const h = half[a]!;
     const l = lower[i]!;
     const m = h > l ? h : l;
     if (upper[i]! <= m) continue;
-    let s = 0;
-    for (let t = 0, oi = i * d, oa = a * d; t < d; t++) {
-      const v = data[oi + t]! - centres[oa + t]!;
-      s += v * v;
-    }
-    const u = Math.sqrt(s);
+    const x0 = data[oi]!;
+    const x1 = d > 1 ? data[oi + 1]! : 0;
+    const x2 = d > 2 ? data[oi + 2]! : 0;
+    const x3 = d > 3 ? data[oi + 3]! : 0;
+    const x4 = d > 4 ? data[oi + 4]! : 0;
+    const x5 = d > 5 ? data[oi + 5]! : 0;
+    const x6 = d > 6 ? data[oi + 6]! : 0;
+    const x7 = d > 7 ? data[oi + 7]! : 0;
+    const sa = dist8(x0, x1, x2, x3, x4, x5, x6, x7, p, a * LANES);
+    const u = Math.sqrt(sa);
     upper[i] = u;
     if (u <= m) continue;
-    const b = fullScan(data, i, d, centres, k, labels, upper, lower);
+    // Full scan, reusing the distance to a; ties go to the lower index as in assignNearest.
+    let b1 = Infinity;
+    let b2 = Infinity;
+    let b = 0;
+    for (let j = 0, oj = 0; j < k; j++, oj += LANES) {
+      const s = j === a ? sa : dist8(x0, x1, x2, x3, x4, x5, x6, x7, p, oj);
+      if (s < b1) {
+        b2 = b1;
+        b1 = s;
+        b = j;
+      } else if (s < b2) b2 = s;
+    }
+    upper[i] = Math.sqrt(b1);
+    lower[i] = Math.sqrt(b2);
     if (b !== a) {
+      labels[i] = b;
       changed++;
       moveRow(data, i, d, a, b, sums, counts);
     }
   }
   return changed;
+}
+
+/** One Hamerly E-step: refreshes half-distances and the padded centres, then scans with the kernel for d. */
+function hamerlyStep(
+  data: Float64Array,
+  n: number,
+  d: number,
+  centres: Float64Array,
+  padded: Float64Array,
+  k: number,
+  labels: Int32Array,
+  upper: Float64Array,
+  lower: Float64Array,
+  half: Float64Array,
+  sums: Float64Array,
+  counts: Int32Array,
+  dist: Float64Array,
+): number {
+  halfDistances(centres, k, d, half);
+  padRows(centres, k, d, padded);
+  return d <= LANES
+    ? boundedStepSmall(data, n, d, padded, k, labels, upper, lower, half, sums, counts)
+    : boundedStep(data, n, d, padded, k, labels, upper, lower, half, sums, counts, dist);
 }
 
 /** Exact distances to every centre of row i; sets the label and all of its Elkan bounds. */
