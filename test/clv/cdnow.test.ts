@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -8,7 +9,8 @@ import { fitParetoNbd } from '../../src/core/ml/clv/pareto-nbd.ts';
 import { summarize } from '../../src/core/ml/clv/summary.ts';
 import { readTransactionsFile } from '../../src/io/transactions-file.ts';
 
-const DIR = '/work/shared/data/cdnow';
+// The shared data sets sit beside the repository (../shared), as in every checkout of this project.
+const DIR = fileURLToPath(new URL('../../../shared/data/cdnow', import.meta.url));
 const ELOG = path.join(DIR, 'cdnowElog.csv');
 const MASTER = path.join(DIR, 'CDNOW_master.txt');
 const SUMMARY = path.join(DIR, 'cdnow_customers_summary.csv');

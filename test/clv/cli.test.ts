@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { execFile } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -14,7 +15,7 @@ const exec = promisify(execFile);
 const run = (...args: string[]) => exec(process.execPath, [BIN, 'clv', 'fit', ...args], { encoding: 'utf8' });
 const fails = (...args: string[]) => run(...args).then(() => { throw new Error('expected a failure'); }, (e: { code: number; stderr: string }) => e);
 
-const ELOG = '/work/shared/data/cdnow/cdnowElog.csv';
+const ELOG = fileURLToPath(new URL('../../../shared/data/cdnow/cdnowElog.csv', import.meta.url));
 const hasElog = existsSync(ELOG);
 if (!hasElog) console.warn(`[clv tests] ${ELOG} not found: the CLI run on the CDNOW sample is skipped.`);
 
