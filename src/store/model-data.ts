@@ -2,7 +2,7 @@ import { featureValue, ORDER_EVENT, type FeatureRow } from '../core/features/cat
 import type { Row } from '../core/ml/feature-matrix.ts';
 import type { ModelDataPort } from '../core/ml/predict/service.ts';
 import type { Outcome } from '../core/ml/predict/targets.ts';
-import { fromJson, toTs } from './codec.ts';
+import { fromJson, fromTs, toTs } from './codec.ts';
 import type { Database } from './database.ts';
 import { computeFeatureRows } from './feature-sql.ts';
 import { loadFeatureRows } from './feature-rows.ts';
@@ -32,13 +32,12 @@ function traitAt(traits: Record<string, unknown>, path: string): unknown {
 export function createModelData(db: Database, now: () => number): ModelDataPort {
   return {
     async snapshot(asOf, features, traits) {
-      const ids: string[] = [];
-      const rows: Row[] = [];
+      const out: { id: string; first: number; row: Row }[] = [];
       let after = '';
       for (;;) {
         const page = await db.transaction(async (sql) => {
-          const profiles = await sql.all<{ id: string; traits: unknown }>(
-            `SELECT id, traits FROM profiles WHERE merged_into IS NULL AND first_seen_at <= ? AND id > ? ORDER BY id LIMIT ?`,
+          const profiles = await sql.all<{ id: string; traits: unknown; first_seen_at: unknown }>(
+            `SELECT id, traits, first_seen_at FROM profiles WHERE merged_into IS NULL AND first_seen_at <= ? AND id > ? ORDER BY id LIMIT ?`,
             [toTs(sql.dialect, asOf), after, CHUNK]);
           if (!profiles.length) return null;
           const ids = profiles.map((p) => p.id);
@@ -58,12 +57,14 @@ export function createModelData(db: Database, now: () => number): ModelDataPort 
           const r: Record<string, unknown> = {};
           for (const name of features) r[name] = featureValue(name, f, asOf);
           for (const name of traits) r[name] = traitAt(t, name);
-          ids.push(p.id);
-          rows.push(r);
+          out.push({ id: p.id, first: fromTs(p.first_seen_at), row: r });
         });
         after = page.profiles[page.profiles.length - 1]!.id;
       }
-      return { ids, rows };
+      // In order of first activity, not of the random profile ids: the same history then gives the
+      // same splits, bootstrap samples and models whatever ids the profiles were given.
+      out.sort((a, b) => a.first - b.first || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      return { ids: out.map((o) => o.id), rows: out.map((o) => o.row) };
     },
 
     async outcomes(from, to) {

@@ -73,10 +73,13 @@ describe.each(dialects)('predictive models on $name', ({ url }) => {
   it('trains the purchase and revenue targets, with the models their task allows', async () => {
     const p = await t.models.predict.train({ target: 'purchase_30d', algo: 'logistic', folds: 0, permutationRepeats: 1 });
     expect((p.metrics.holdout as ClassificationMetrics).rocAuc).toBeGreaterThan(0.7);
-    const rev = await t.models.predict.train({ target: 'revenue_90d', algo: 'forest', params: { trees: 30 }, folds: 0, permutationRepeats: 1 });
+    // Ridge: on 700 customers its holdout R² is 0.35 whatever the seed or row order; trees vary
+    // much more on this small, heavy-tailed target (forest 0.04–0.27, GBT −0.23–0.10 over seeds 1–6).
+    const rev = await t.models.predict.train({ target: 'revenue_90d', algo: 'ridge', folds: 0, permutationRepeats: 1 });
     const h = rev.metrics.holdout as RegressionMetrics;
     expect(h.task).toBe('regression');
-    expect(h.r2).toBeGreaterThan(0.1);
+    expect(h.r2).toBeGreaterThan(0.2);
+    expect(Math.abs(h.meanPredicted - h.meanActual)).toBeLessThan(h.meanActual);
     await expect(t.models.predict.train({ target: 'revenue_90d', algo: 'logistic' })).rejects.toThrow(/logistic is for yes\/no targets/);
     await expect(t.models.predict.train({ target: 'churn', algo: 'ridge' })).rejects.toThrow(/ridge is a regression model/);
     await expect(t.models.predict.train({ target: 'churn', bogus: 1 } as never)).rejects.toThrow(/Unrecognized key/);
