@@ -1,3 +1,4 @@
+import { getPath } from '../core/segments/compare.ts';
 import { featureValue, ORDER_EVENT, type FeatureRow } from '../core/features/catalog.ts';
 import type { Row } from '../core/ml/feature-matrix.ts';
 import type { ModelDataPort } from '../core/ml/predict/service.ts';
@@ -11,16 +12,6 @@ import { REVENUE } from './rfm-store.ts';
 
 /** Profiles per feature computation: one set-based pass over their events each. */
 const CHUNK = 5000;
-
-/** A trait by dotted path (`address.city`), as segment rules read them. */
-function traitAt(traits: Record<string, unknown>, path: string): unknown {
-  let v: unknown = traits;
-  for (const p of path.split('.')) {
-    if (v === null || typeof v !== 'object') return undefined;
-    v = (v as Record<string, unknown>)[p];
-  }
-  return v;
-}
 
 /**
  * Training and scoring data from the store. Features are those of the events up to `asOf` only: a
@@ -56,7 +47,7 @@ export function createModelData(db: Database, now: () => number): ModelDataPort 
           const t = traits.length ? fromJson<Record<string, unknown>>(p.traits) ?? {} : {};
           const r: Record<string, unknown> = {};
           for (const name of features) r[name] = featureValue(name, f, asOf);
-          for (const name of traits) r[name] = traitAt(t, name);
+          for (const name of traits) r[name] = getPath(t, name);
           out.push({ id: p.id, first: fromTs(p.first_seen_at), row: r });
         });
         after = page.profiles[page.profiles.length - 1]!.id;

@@ -1,3 +1,4 @@
+import { validationError } from '../schemas/segment-rule.ts';
 import { z } from 'zod';
 import { TailorError } from '../errors.ts';
 import { adjustedRandIndex } from './cluster/ari.ts';
@@ -74,10 +75,7 @@ export class ClusterService {
 
   parseSpec(input: ClusterSpecInput): ClusterSpec {
     const r = clusterSpecSchema.safeParse(input);
-    if (!r.success) {
-      const issue = r.error.issues[0]!;
-      throw new TailorError('invalid_argument', `${issue.path.join('.') || 'spec'}: ${issue.message}`, issue.path.join('.') || undefined);
-    }
+    if (!r.success) throw validationError('', r.error);
     return r.data;
   }
 

@@ -1,3 +1,4 @@
+import { validationError } from '../../schemas/segment-rule.ts';
 import { TailorError } from '../../errors.ts';
 import type { MlCompute } from '../compute.ts';
 import { fitTransform, inferColumns, transform, type ColumnSpec, type FittedTransform, type Row } from '../feature-matrix.ts';
@@ -43,10 +44,7 @@ export class PredictService {
 
   parseSpec(input: PredictSpecInput): PredictSpec {
     const r = predictSpecSchema.safeParse(input);
-    if (!r.success) {
-      const issue = r.error.issues[0]!;
-      throw new TailorError('invalid_argument', `${issue.path.join('.') || 'spec'}: ${issue.message}`, issue.path.join('.') || undefined);
-    }
+    if (!r.success) throw validationError('', r.error);
     return r.data;
   }
 
