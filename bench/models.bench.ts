@@ -34,7 +34,7 @@ import { availableParallelism } from 'node:os';
 
 const quick = process.argv.includes('--quick');
 const scale = quick ? 0.1 : 1;
-const DATA = fileURLToPath(new URL('../../shared/data/', import.meta.url));
+const DATA = fileURLToPath(new URL('../../shared/data', import.meta.url));
 const s = (ms: number | null) => (ms === null ? '-' : `${(ms / 1000).toFixed(2)} s`);
 const ratio = (a: number, b: number | null) => (b === null ? '-' : `${(a / b).toFixed(2)}×`);
 const rows: string[][] = [];

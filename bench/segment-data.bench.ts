@@ -8,7 +8,7 @@
  * Knobs (environment): see bench/lib/segment-setup.ts. BENCH_PROFILES=10000 BENCH_EVENTS=100000 for a
  * quick run; BENCH_VERIFY=0 skips the checks.
  */
-import { openDatabase } from '../src/store/database.ts';
+import { openDatabase } from '../src/store/sql/database.ts';
 import { machineInfo } from './lib/machine.ts';
 
 import { fmt, prepareSegmentData, printDataTable, segmentBenchEnv } from './lib/segment-setup.ts';

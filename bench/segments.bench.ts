@@ -11,7 +11,7 @@
  * the data set's `now`: batch computes, the real-time path, and RFM.
  */
 import { runRfm } from '../src/core/features/rfm-run.ts';
-import { createRfmStore } from '../src/store/rfm-store.ts';
+import { createRfmStore } from '../src/store/features/rfm-store.ts';
 import { machineInfo } from './lib/machine.ts';
 import { CART, engineLatency, FIVE_CONDITIONS, httpToMembership, openBenchTailor, percentile, processLatency, recomputeRun } from './lib/segment-benchmarks.ts';
 import { resetSegmentState } from './lib/segment-cache.ts';

@@ -14,7 +14,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { openDatabase } from '../src/store/database.ts';
+import { openDatabase } from '../src/store/sql/database.ts';
 import { migrate } from '../src/store/migrate.ts';
 import { machineInfo } from './lib/machine.ts';
 

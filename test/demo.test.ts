@@ -15,8 +15,8 @@ import { demoDataSet, type DemoSpec } from '../src/demo/demo-messages.ts';
 import { DEFAULT_DEMO_END, loadDemo, type DemoSummary } from '../src/demo/load-demo.ts';
 import { createDemoSegments, DEMO_SEGMENTS } from '../src/demo/demo-segments.ts';
 import { createTailor, type Tailor } from '../src/main.ts';
-import { fromJson, fromTs, toInt } from '../src/store/codec.ts';
-import { storeCounts } from '../src/store/stats.ts';
+import { fromJson, fromTs, toInt } from '../src/store/sql/codec.ts';
+import { storeCounts } from '../src/store/system/status-queries.ts';
 import { dialects, tempSqlite } from './helpers/databases.ts';
 
 const DAY = 86_400_000;

@@ -9,8 +9,8 @@ import { loadConfig } from '../src/config.ts';
 import { TailorError } from '../src/core/errors.ts';
 import { importFile, type ImportOptions, type ImportSummary } from '../src/io/import-file.ts';
 import { createTailor, type Tailor } from '../src/main.ts';
-import { fromJson, toInt } from '../src/store/codec.ts';
-import { storeCounts } from '../src/store/stats.ts';
+import { fromJson, toInt } from '../src/store/sql/codec.ts';
+import { storeCounts } from '../src/store/system/status-queries.ts';
 import { dialects, tempDir, tempSqlite } from './helpers/databases.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');

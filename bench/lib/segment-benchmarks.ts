@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { loadConfig } from '../../src/config.ts';
 import { reevaluateProfile, type ChangeSet, type PlannedSegment } from '../../src/core/segments/realtime.ts';
 import { ruleDeps } from '../../src/core/segments/dependencies.ts';
-import { createSegmentStore } from '../../src/store/segment-store.ts';
+import { createSegmentStore } from '../../src/store/segments/segment-store.ts';
 import { createServer, createTailor, type Tailor } from '../../src/main.ts';
 
 /**

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { openDatabase, type Database } from '../../src/store/database.ts';
+import { openDatabase, type Database } from '../../src/store/sql/database.ts';
 import { migrate } from '../../src/store/migrate.ts';
 import { GENERATOR_VERSION, MARKER_KEY, generateSegmentData, type SegmentDataProgress, type SegmentDataStats } from './segment-data.ts';
 

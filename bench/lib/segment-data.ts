@@ -12,9 +12,9 @@
 import pgDriver from 'pg';
 import type pg from 'pg';
 import { ORDER_EVENT, type FeatureRow } from '../../src/core/features/catalog.ts';
-import { writeRows, writeTables, type Column, type TableWrite } from '../../src/store/bulk-write.ts';
-import { toJson } from '../../src/store/codec.ts';
-import type { Database, SqlRunner } from '../../src/store/database.ts';
+import { writeRows, writeTables, type Column, type TableWrite } from '../../src/store/sql/bulk-write.ts';
+import { toJson } from '../../src/store/sql/codec.ts';
+import type { Database, SqlRunner } from '../../src/store/sql/database.ts';
 import { copyIn } from './segment-pg-copy.ts';
 import { ADD_EVENT, CONSENT_PURPOSE, SOURCE, eventBudgets, generateProfile, type GenProfile } from './segment-model.ts';
 

@@ -4,8 +4,8 @@
  * table. Returns the problems found (empty: all good).
  */
 import { CLICK_EVENT, DAY_MS, ENGAGEMENT_WINDOW_MS, OPEN_EVENT, ORDER_EVENT } from '../../src/core/features/catalog.ts';
-import { fromTsOrNull, toInt, toTs } from '../../src/store/codec.ts';
-import type { Database } from '../../src/store/database.ts';
+import { fromTsOrNull, toInt, toTs } from '../../src/store/sql/codec.ts';
+import type { Database } from '../../src/store/sql/database.ts';
 import type { SegmentDataSpec } from './segment-cache.ts';
 import type { SegmentDataStats } from './segment-data.ts';
 import { ADD_EVENT } from './segment-model.ts';

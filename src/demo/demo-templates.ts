@@ -2,7 +2,7 @@ import { buildRecommendations } from '../core/content/recommendations/build.ts';
 import type { BlockSource } from '../core/content/blocks.ts';
 import type { TemplateSource } from '../core/content/compile.ts';
 import type { Tailor } from '../main.ts';
-import { createRecsStore } from '../store/recs-store.ts';
+import { createRecsStore } from '../store/content/recs-store.ts';
 
 /**
  * The demo shop's email content: three blocks (header, a 4-item recommendations grid, footer) and

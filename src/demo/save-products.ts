@@ -1,6 +1,6 @@
 import type { ProductRecord } from '../core/imports/map-product.ts';
-import type { Database } from '../store/database.ts';
-import { upsertProducts, type ProductUpsertResult } from '../store/products.ts';
+import type { Database } from '../store/sql/database.ts';
+import { upsertProducts, type ProductUpsertResult } from '../store/imports/product-store.ts';
 import type { DemoProduct } from './catalog.ts';
 
 /**

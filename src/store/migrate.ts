@@ -1,5 +1,5 @@
 import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
-import type { Database, Dialect } from './database.ts';
+import type { Database, Dialect } from './sql/database.ts';
 import { initial } from './migrations/001-initial.ts';
 import { segments } from './migrations/002-segments.ts';
 import { eventsByNameCovering } from './migrations/003-events-by-name-covering.ts';

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { ORDER_EVENT } from '../../src/core/features/catalog.ts';
-import { openDatabase } from '../../src/store/database.ts';
+import { openDatabase } from '../../src/store/sql/database.ts';
 import { tempDir, tempSqlite } from '../helpers/databases.ts';
 import { BIN } from '../helpers/server-process.ts';
 import { msg, openTailor } from '../helpers/tailor.ts';

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { ORDER_EVENT } from '../../src/core/features/catalog.ts';
 import type { Tailor } from '../../src/main.ts';
-import { loadClvOrders } from '../../src/store/clv-orders.ts';
+import { loadClvOrders } from '../../src/store/models/clv-order-queries.ts';
 import { dialects } from '../helpers/databases.ts';
 import { msg, openTailor } from '../helpers/tailor.ts';
 

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Tailor } from '../../src/main.ts';
-import { profileConsents } from '../../src/store/consent-store.ts';
+import { profileConsents } from '../../src/store/privacy/consent-store.ts';
 import { dialects } from '../helpers/databases.ts';
 import { msg, openTailor } from '../helpers/tailor.ts';
 

@@ -1,8 +1,8 @@
 import { expect } from 'vitest';
 import type { FeatureRow } from '../../src/core/features/catalog.ts';
-import type { Database } from '../../src/store/database.ts';
-import { computeFeatureRows } from '../../src/store/feature-sql.ts';
-import { loadFeatureRows } from '../../src/store/feature-rows.ts';
+import type { Database } from '../../src/store/sql/database.ts';
+import { computeFeatureRows } from '../../src/store/features/feature-sql.ts';
+import { loadFeatureRows } from '../../src/store/features/feature-rows.ts';
 
 export async function liveIds(db: Database): Promise<string[]> {
   return (await db.kysely.selectFrom('profiles').select('id').where('merged_into', 'is', null).orderBy('id').execute()).map((r) => r.id);

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import { DAY_MS, ORDER_EVENT } from '../../src/core/features/catalog.ts';
 import { createTailor } from '../../src/main.ts';
-import { toJson } from '../../src/store/codec.ts';
+import { toJson } from '../../src/store/sql/codec.ts';
 import { tempSqlite } from '../helpers/databases.ts';
 
 const BIN = path.resolve(import.meta.dirname, '../../bin/tailor.js');

@@ -6,7 +6,7 @@ import { runRfm, type RfmRun } from '../../src/core/features/rfm-run.ts';
 import { rfmCustomer, type RfmGroupSummary } from '../../src/core/features/rfm.ts';
 import { importFile } from '../../src/io/import-file.ts';
 import { createTailor, type Tailor } from '../../src/main.ts';
-import { createRfmStore, storedRfm } from '../../src/store/rfm-store.ts';
+import { createRfmStore, storedRfm } from '../../src/store/features/rfm-store.ts';
 import { dialects, tempDir } from '../helpers/databases.ts';
 
 /**

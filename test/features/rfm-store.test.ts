@@ -4,8 +4,8 @@ import { DAY_MS, emptyHistogram, ORDER_EVENT } from '../../src/core/features/cat
 import { runRfm } from '../../src/core/features/rfm-run.ts';
 import { rfmWindow } from '../../src/core/features/rfm.ts';
 import { createTailor, type Tailor } from '../../src/main.ts';
-import { fromJson, toJson, toTs } from '../../src/store/codec.ts';
-import { createRfmStore, loadAggregates, storedRfm } from '../../src/store/rfm-store.ts';
+import { fromJson, toJson, toTs } from '../../src/store/sql/codec.ts';
+import { createRfmStore, loadAggregates, storedRfm } from '../../src/store/features/rfm-store.ts';
 import { dialects } from '../helpers/databases.ts';
 
 const AS_OF = Date.UTC(2011, 11, 10);

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Tailor } from '../../src/main.ts';
-import { fromJson, fromTs } from '../../src/store/codec.ts';
+import { fromJson, fromTs } from '../../src/store/sql/codec.ts';
 import { dialects } from '../helpers/databases.ts';
 import { msg, openTailor } from '../helpers/tailor.ts';
 

@@ -4,7 +4,7 @@ import type { ClassificationMetrics, RegressionMetrics } from '../../src/core/ml
 import { DEFAULT_DEMO_END, loadDemo } from '../../src/demo/load-demo.ts';
 import { retrainTarget } from '../../src/jobs/retrain-target.ts';
 import type { Tailor } from '../../src/main.ts';
-import { createModelData } from '../../src/store/model-data.ts';
+import { createModelData } from '../../src/store/models/model-data-store.ts';
 import { dialects } from '../helpers/databases.ts';
 import { msg, openTailor } from '../helpers/tailor.ts';
 

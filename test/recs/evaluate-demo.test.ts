@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evaluateRecommendations } from '../../src/core/content/recommendations/evaluate.ts';
 import { loadDemo } from '../../src/demo/load-demo.ts';
 import type { Tailor } from '../../src/main.ts';
-import { createRecsStore } from '../../src/store/recs-store.ts';
+import { createRecsStore } from '../../src/store/content/recs-store.ts';
 import { dialects } from '../helpers/databases.ts';
 import { openTailor } from '../helpers/tailor.ts';
 

@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DAY_MS } from '../../src/core/features/catalog.ts';
 import { buildRecommendations } from '../../src/core/content/recommendations/build.ts';
 import type { Tailor } from '../../src/main.ts';
-import { upsertProducts } from '../../src/store/products.ts';
-import { createRecsStore, loadRecommendations } from '../../src/store/recs-store.ts';
+import { upsertProducts } from '../../src/store/imports/product-store.ts';
+import { createRecsStore, loadRecommendations } from '../../src/store/content/recs-store.ts';
 import { tempSqlite } from '../helpers/databases.ts';
 import { msg, openTailor } from '../helpers/tailor.ts';
 

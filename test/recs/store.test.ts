@@ -3,8 +3,8 @@ import { DAY_MS } from '../../src/core/features/catalog.ts';
 import { buildRecommendations, loadMatrix, refreshRecommendations } from '../../src/core/content/recommendations/build.ts';
 import { itemCosine } from '../../src/core/content/recommendations/similarity.ts';
 import type { Tailor } from '../../src/main.ts';
-import { upsertProducts } from '../../src/store/products.ts';
-import { createRecsStore, loadRecommendations } from '../../src/store/recs-store.ts';
+import { upsertProducts } from '../../src/store/imports/product-store.ts';
+import { createRecsStore, loadRecommendations } from '../../src/store/content/recs-store.ts';
 import { dialects } from '../helpers/databases.ts';
 import { msg, openTailor } from '../helpers/tailor.ts';
 

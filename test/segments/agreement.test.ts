@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseRule, type Rule } from '../../src/core/schemas/segment-rule.ts';
 import { compileCountQuery, compileSegmentQuery, type CompileContext } from '../../src/core/segments/compile-sql.ts';
 import { evaluate } from '../../src/core/segments/evaluate.ts';
-import { openDatabase, type Database } from '../../src/store/database.ts';
+import { openDatabase, type Database } from '../../src/store/sql/database.ts';
 import { migrate } from '../../src/store/migrate.ts';
 import { dialects } from '../helpers/databases.ts';
 import { NOW, profiles, rule, SEGMENTS } from './helpers/arbitraries.ts';

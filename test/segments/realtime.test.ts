@@ -192,7 +192,7 @@ describe('segments over batch-written features', () => {
       await t.segments.create({ name: 'champion fans', rules: { segment: 'champions' } });
       expect((await t.segments.get('champions')).size).toBe(0);
       const { runRfm } = await import('../../src/core/features/rfm-run.ts');
-      const { createRfmStore } = await import('../../src/store/rfm-store.ts');
+      const { createRfmStore } = await import('../../src/store/features/rfm-store.ts');
       await runRfm(createRfmStore(t.db), { asOf: now, windowDays: 365, save: true, now }, () => 0);
       const r = await t.segments.recomputeUsing((f) => f.startsWith('rfm_'));
       expect([...r.keys()]).toEqual(['champions', 'champion fans']);

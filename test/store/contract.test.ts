@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
-import { createIngestStore } from '../../src/store/ingest-store.ts';
+import { createIngestStore } from '../../src/store/ingest/ingest-store.ts';
 import { migrate } from '../../src/store/migrate.ts';
 import { plainCodec } from '../../src/core/pii-codec.ts';
 import { planBatch } from '../../src/core/ingest/plan-batch.ts';

@@ -7,8 +7,8 @@ import type { PurchaseModelName } from '../../core/ml/clv/model.ts';
 import { runClv, topByClv, type ClvRun } from '../../core/ml/clv/run.ts';
 import { DAY_MS, type TimeUnit, type TransactionLog } from '../../core/ml/clv/summary.ts';
 import { readTransactionsFile, type TransactionsFile } from '../../io/transactions-file.ts';
-import { loadClvOrders } from '../../store/clv-orders.ts';
-import { saveModelFeatures } from '../../store/model-features.ts';
+import { loadClvOrders } from '../../store/models/clv-order-queries.ts';
+import { saveModelFeatures } from '../../store/models/model-features.ts';
 import { withTailor } from '../context.ts';
 import { print, table } from '../output.ts';
 

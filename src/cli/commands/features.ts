@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { TailorError } from '../../core/errors.ts';
 import { FEATURES, featureValue, type FeatureRow } from '../../core/features/catalog.ts';
 import { parseDate } from '../../core/identity/dates.ts';
-import { currentFeatures, featuresAsOf, recomputeAllFeatures, type RecomputeSummary } from '../../store/feature-store.ts';
+import { currentFeatures, featuresAsOf, recomputeAllFeatures, type RecomputeSummary } from '../../store/features/feature-store.ts';
 import { withTailor } from '../context.ts';
 import { print, table } from '../output.ts';
 

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { openDatabase } from '../../store/database.ts';
+import { openDatabase } from '../../store/sql/database.ts';
 import { migrate } from '../../store/migrate.ts';
 import { configFrom } from '../context.ts';
 import { print } from '../output.ts';

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { qualityReport } from '../../store/stats.ts';
+import { qualityReport } from '../../store/system/status-queries.ts';
 import { withTailor } from '../context.ts';
 import { print, table } from '../output.ts';
 

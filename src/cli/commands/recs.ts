@@ -8,7 +8,7 @@ import { DEFAULT_K, evaluateRecommendations, HOLDOUT_DAYS, type EvaluationReport
 import { HALF_LIFE_DAYS, KIND_WEIGHT } from '../../core/content/recommendations/interactions.ts';
 import type { RankingMetrics } from '../../core/content/recommendations/metrics.ts';
 import { TOP_K } from '../../core/content/recommendations/similarity.ts';
-import { createRecsStore, loadRecommendations, type RecommendedProduct } from '../../store/recs-store.ts';
+import { createRecsStore, loadRecommendations, type RecommendedProduct } from '../../store/content/recs-store.ts';
 import { withTailor } from '../context.ts';
 import { print, table } from '../output.ts';
 

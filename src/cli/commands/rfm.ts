@@ -5,7 +5,7 @@ import { ORDER_EVENT } from '../../core/features/catalog.ts';
 import { runRfm, type RfmRun } from '../../core/features/rfm-run.ts';
 import { DEFAULT_RFM_WINDOW_DAYS, type RfmGroupSummary } from '../../core/features/rfm.ts';
 import { parseDate } from '../../core/identity/dates.ts';
-import { createRfmStore } from '../../store/rfm-store.ts';
+import { createRfmStore } from '../../store/features/rfm-store.ts';
 import { withTailor } from '../context.ts';
 import { print, table } from '../output.ts';
 

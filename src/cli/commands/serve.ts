@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import pino from 'pino';
 import { createServer, createTailor, ensureKeys } from '../../main.ts';
-import { storeCounts } from '../../store/stats.ts';
+import { storeCounts } from '../../store/system/status-queries.ts';
 import { configFrom } from '../context.ts';
 
 export interface ServeOptions { demo: boolean; port?: string }

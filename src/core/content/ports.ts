@@ -25,7 +25,7 @@ export interface TemplateVersion {
 
 export interface BlockRecord extends BlockSource { description: string | null; updatedAt: number }
 
-/** What the template service needs from storage (src/store/template-store.ts). */
+/** What the template service needs from storage (src/store/content/template-store.ts). */
 export interface TemplateStore {
   list(): Promise<TemplateRecord[]>;
   find(idOrName: string): Promise<TemplateRecord | null>;

@@ -28,7 +28,7 @@ export interface Assignment { profileId: string; group: Group; arm: string | nul
 
 export interface Observed { arms: ArmObservation[]; holdout?: ArmObservation | undefined }
 
-/** What the experiment service needs from storage (src/store/experiment-store.ts). */
+/** What the experiment service needs from storage (src/store/experiments/experiment-store.ts). */
 export interface ExperimentStore {
   list(): Promise<ExperimentRecord[]>;
   find(idOrName: string): Promise<ExperimentRecord | null>;

@@ -1,6 +1,6 @@
 import { rfmWindow, scoreRfm, summarizeRfm, type RfmAggregates, type RfmScores, type RfmSummary, type RfmWindow } from './rfm.ts';
 
-/** What an RFM run needs from the store (src/store/rfm-store.ts implements it for both dialects). */
+/** What an RFM run needs from the store (src/store/features/rfm-store.ts implements it for both dialects). */
 export interface RfmPort {
   /** Every customer with at least one order in the window, with its last order time, order count and revenue there. */
   aggregates(window: RfmWindow): Promise<RfmAggregates>;

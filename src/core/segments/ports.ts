@@ -36,7 +36,7 @@ export interface SegmentWrites {
 /** A profile as the real-time path loads it: its data and its current memberships (segment id → entered at). */
 export interface LoadedProfile { data: ProfileData; standing: Map<string, number> }
 
-/** What the segment engine needs from storage (implemented in src/store/segment-store.ts). */
+/** What the segment engine needs from storage (implemented in src/store/segments/segment-store.ts). */
 export interface SegmentStore {
   list(): Promise<SegmentRecord[]>;
   save(s: SegmentRecord): Promise<void>;

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { TailorError } from '../../core/errors.ts';
-import type { ProfileQueries } from '../../store/profile-queries.ts';
+import type { ProfileQueries } from '../../store/profiles/profile-queries.ts';
 import { requireRole, type AuthKeys } from '../auth.ts';
 import { intParam } from '../params.ts';
 

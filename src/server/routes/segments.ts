@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { TailorError } from '../../core/errors.ts';
 import type { SegmentEngine } from '../../core/segments/engine.ts';
 import type { SegmentRecord } from '../../core/segments/ports.ts';
-import type { SegmentQueries } from '../../store/segment-queries.ts';
+import type { SegmentQueries } from '../../store/segments/segment-queries.ts';
 import { requireRole, type AuthKeys } from '../auth.ts';
 import { intParam, jsonBody as body } from '../params.ts';
 import { csvLine } from '../../core/csv-line.ts';

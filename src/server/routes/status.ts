@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { StoreCounts } from '../../store/stats.ts';
+import type { StoreCounts } from '../../store/system/status-queries.ts';
 
 export interface StatusService {
   counts(): Promise<StoreCounts>;

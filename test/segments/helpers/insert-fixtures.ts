@@ -1,7 +1,7 @@
 import { columnOf, type FeatureRow } from '../../../src/core/features/catalog.ts';
 import type { ProfileData } from '../../../src/core/segments/profile-data.ts';
-import type { Database, SqlRunner } from '../../../src/store/database.ts';
-import { fromJson, toJson, toTs } from '../../../src/store/codec.ts';
+import type { Database, SqlRunner } from '../../../src/store/sql/database.ts';
+import { fromJson, toJson, toTs } from '../../../src/store/sql/codec.ts';
 
 /** One generated profile with everything a rule can read, as rows for the tables. */
 export interface FixtureProfile {

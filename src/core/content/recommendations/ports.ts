@@ -17,7 +17,7 @@ export interface StoredRecsModel {
 
 export interface ProfileRecs { profileId: string; items: Recommendation[] }
 
-/** What the recommendation use cases need from storage (src/store/recs-store.ts implements it for both dialects). */
+/** What the recommendation use cases need from storage (src/store/content/recs-store.ts implements it for both dialects). */
 export interface RecsPort {
   /** Every product interaction at or before `to` (of these profiles only, when given), page by page. */
   interactions(to: number, profileIds?: readonly string[]): AsyncIterable<Interaction[]>;

@@ -10,7 +10,7 @@ import type { Evaluation } from './evaluate.ts';
 import { DEFAULT_PREDICTORS, predictSpecSchema, type PredictSpec, type PredictSpecInput } from './spec.ts';
 import { horizonMs, TARGETS, taskOf, traitLabel, type Outcome, type StoreTarget } from './targets.ts';
 
-/** What training and scoring read from the store (src/store/model-data.ts). */
+/** What training and scoring read from the store (src/store/models/model-data-store.ts). */
 export interface ModelDataPort {
   /**
    * Live profiles that existed at `asOf`, each as one row: the named features computed from the

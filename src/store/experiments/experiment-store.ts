@@ -1,14 +1,14 @@
-import type { Decision } from '../core/experiments/decide.ts';
-import type { Group } from '../core/experiments/design.ts';
-import type { Assignment, ExperimentRecord, ExperimentStore, Observed } from '../core/experiments/ports.ts';
-import type { SequentialState } from '../core/experiments/results.ts';
-import { OUTCOME_EVENTS, OutcomeTally, recipientOutcome, type OutcomeEvent } from '../core/experiments/recipient-outcome.ts';
-import { TailorError } from '../core/errors.ts';
-import type { ArmCounts } from '../core/schemas/experiment.ts';
-import { writeRows, type Column } from './bulk-write.ts';
-import { fromJson, fromTs, toInt, toJson, toTs } from './codec.ts';
-import type { Database, SqlRunner } from './database.ts';
-import { inIds } from './id-list.ts';
+import type { Decision } from '../../core/experiments/decide.ts';
+import type { Group } from '../../core/experiments/design.ts';
+import type { Assignment, ExperimentRecord, ExperimentStore, Observed } from '../../core/experiments/ports.ts';
+import type { SequentialState } from '../../core/experiments/results.ts';
+import { OUTCOME_EVENTS, OutcomeTally, recipientOutcome, type OutcomeEvent } from '../../core/experiments/recipient-outcome.ts';
+import { TailorError } from '../../core/errors.ts';
+import type { ArmCounts } from '../../core/schemas/experiment.ts';
+import { writeRows, type Column } from '../sql/bulk-write.ts';
+import { fromJson, fromTs, toInt, toJson, toTs } from '../sql/codec.ts';
+import type { Database, SqlRunner } from '../sql/database.ts';
+import { inIds } from '../sql/id-list.ts';
 
 const c = (name: string, pgType: string): Column => ({ name, pgType });
 const ASSIGNMENT_COLS = [c('experiment_id', 'text'), c('profile_id', 'text'), c('grp', 'text'), c('arm', 'text'), c('sent_at', 'bigint')];

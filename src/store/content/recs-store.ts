@@ -1,17 +1,17 @@
-import { ORDER_EVENT } from '../core/features/catalog.ts';
-import { INTERACTION_EVENTS, orderProductIds, productId, type Interaction } from '../core/content/recommendations/interactions.ts';
-import type { Membership, SegmentPopular } from '../core/content/recommendations/popularity.ts';
-import type { ProfileRecs, RecsPort, StoredRecsModel } from '../core/content/recommendations/ports.ts';
-import type { CatalogItem } from '../core/content/recommendations/recommend.ts';
-import { byScore, type Scored } from '../core/content/recommendations/scoring.ts';
-import type { Neighbour, Neighbours } from '../core/content/recommendations/similarity.ts';
-import { writeRows, type Column } from './bulk-write.ts';
-import { fromJson, toInt, toJson, toTs } from './codec.ts';
-import type { Database } from './database.ts';
-import { inIds } from './id-list.ts';
-import { readRows } from './recs-read.ts';
+import { ORDER_EVENT } from '../../core/features/catalog.ts';
+import { INTERACTION_EVENTS, orderProductIds, productId, type Interaction } from '../../core/content/recommendations/interactions.ts';
+import type { Membership, SegmentPopular } from '../../core/content/recommendations/popularity.ts';
+import type { ProfileRecs, RecsPort, StoredRecsModel } from '../../core/content/recommendations/ports.ts';
+import type { CatalogItem } from '../../core/content/recommendations/recommend.ts';
+import { byScore, type Scored } from '../../core/content/recommendations/scoring.ts';
+import type { Neighbour, Neighbours } from '../../core/content/recommendations/similarity.ts';
+import { writeRows, type Column } from '../sql/bulk-write.ts';
+import { fromJson, toInt, toJson, toTs } from '../sql/codec.ts';
+import type { Database } from '../sql/database.ts';
+import { inIds } from '../sql/id-list.ts';
+import { readRows } from '../sql/read-rows.ts';
 
-export { loadRecommendations, type RecommendedProduct } from './recs-lists.ts';
+export { loadRecommendations, type RecommendedProduct } from './recs-queries.ts';
 
 const PAGE = 20_000;
 const CHUNK = 5000;

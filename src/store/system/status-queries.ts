@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
-import { fromJson, fromTs, toInt } from './codec.ts';
-import type { Database } from './database.ts';
+import { fromJson, fromTs, toInt } from '../sql/codec.ts';
+import type { Database } from '../sql/database.ts';
 
 /** Health probes hit this often: one trivial query, never a count over events. */
 export async function pingDatabase(db: Database): Promise<void> {

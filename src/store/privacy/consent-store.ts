@@ -1,8 +1,8 @@
-import type { ConsentMessage, ConsentRecord } from '../core/privacy/consent-state.ts';
-import { writeRows, type Column } from './bulk-write.ts';
-import { fromJson, fromTs, toTs } from './codec.ts';
-import type { Database, SqlRunner } from './database.ts';
-import { inIds } from './id-list.ts';
+import type { ConsentMessage, ConsentRecord } from '../../core/privacy/consent-state.ts';
+import { writeRows, type Column } from '../sql/bulk-write.ts';
+import { fromJson, fromTs, toTs } from '../sql/codec.ts';
+import type { Database, SqlRunner } from '../sql/database.ts';
+import { inIds } from '../sql/id-list.ts';
 
 /** The `consents` table (times are epoch ms on both dialects) and the messages consent comes from. */
 

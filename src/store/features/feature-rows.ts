@@ -1,8 +1,8 @@
-import type { FeatureRow } from '../core/features/catalog.ts';
-import { writeRows, type Column } from './bulk-write.ts';
-import { fromJson, toJson } from './codec.ts';
-import type { SqlRunner } from './database.ts';
-import { inIds } from './id-list.ts';
+import type { FeatureRow } from '../../core/features/catalog.ts';
+import { writeRows, type Column } from '../sql/bulk-write.ts';
+import { fromJson, toJson } from '../sql/codec.ts';
+import type { SqlRunner } from '../sql/database.ts';
+import { inIds } from '../sql/id-list.ts';
 
 /** Reading and writing `profile_features` rows. Times there are epoch ms (BIGINT) on both dialects. */
 

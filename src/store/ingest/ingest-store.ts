@@ -1,17 +1,17 @@
-import { identityKey, type Identity } from '../core/identity/identity-keys.ts';
-import type { BatchPlan } from '../core/ingest/plan-batch.ts';
-import type { PiiCodec } from '../core/pii-codec.ts';
-import type { FeatureRow } from '../core/features/catalog.ts';
-import type { FeatureEvent } from '../core/features/feature-event.ts';
-import type { IngestStore, IngestTx } from '../core/ports.ts';
-import type { ConsentMessage, ConsentRecord } from '../core/privacy/consent-state.ts';
-import type { ProfileState } from '../core/schemas/profile.ts';
-import { writeTables, type Column, type TableWrite } from './bulk-write.ts';
-import { fromJson, fromTs, toJson, toTs } from './codec.ts';
-import { consentMessagesAt, deleteConsents, loadConsents, saveConsents } from './consent-store.ts';
-import type { Database, SqlRunner } from './database.ts';
-import { allFeatureEvents, recentFeatureEvents } from './feature-events.ts';
-import { deleteFeatureRows, loadFeatureRows, saveFeatureRows } from './feature-rows.ts';
+import { identityKey, type Identity } from '../../core/identity/identity-keys.ts';
+import type { BatchPlan } from '../../core/ingest/plan-batch.ts';
+import type { PiiCodec } from '../../core/pii-codec.ts';
+import type { FeatureRow } from '../../core/features/catalog.ts';
+import type { FeatureEvent } from '../../core/features/feature-event.ts';
+import type { IngestStore, IngestTx } from '../../core/ports.ts';
+import type { ConsentMessage, ConsentRecord } from '../../core/privacy/consent-state.ts';
+import type { ProfileState } from '../../core/schemas/profile.ts';
+import { writeTables, type Column, type TableWrite } from '../sql/bulk-write.ts';
+import { fromJson, fromTs, toJson, toTs } from '../sql/codec.ts';
+import { consentMessagesAt, deleteConsents, loadConsents, saveConsents } from '../privacy/consent-store.ts';
+import type { Database, SqlRunner } from '../sql/database.ts';
+import { allFeatureEvents, recentFeatureEvents } from '../features/feature-events.ts';
+import { deleteFeatureRows, loadFeatureRows, saveFeatureRows } from '../features/feature-rows.ts';
 
 const c = (name: string, pgType: string): Column => ({ name, pgType });
 const PROFILE_COLS = [c('id', 'text'), c('traits', 'jsonb'), c('trait_stamps', 'jsonb'), c('first_seen_at', 'timestamptz'),

@@ -1,6 +1,6 @@
-import { keepBatchFields, type FeatureRow } from '../core/features/catalog.ts';
-import { toInt } from './codec.ts';
-import type { Database, SqlRunner } from './database.ts';
+import { keepBatchFields, type FeatureRow } from '../../core/features/catalog.ts';
+import { toInt } from '../sql/codec.ts';
+import type { Database, SqlRunner } from '../sql/database.ts';
 import { computeFeatureRows } from './feature-sql.ts';
 import { loadFeatureRows, saveFeatureRows } from './feature-rows.ts';
 

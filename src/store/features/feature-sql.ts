@@ -1,7 +1,7 @@
-import { CLICK_EVENT, ENGAGEMENT_WINDOW_MS, OPEN_EVENT, ORDER_EVENT, ORDERS_WINDOW_MS, type FeatureRow } from '../core/features/catalog.ts';
-import { emptyFeatureRow } from '../core/features/empty-row.ts';
-import { toInt, toTs } from './codec.ts';
-import type { Dialect, SqlRunner } from './database.ts';
+import { CLICK_EVENT, ENGAGEMENT_WINDOW_MS, OPEN_EVENT, ORDER_EVENT, ORDERS_WINDOW_MS, type FeatureRow } from '../../core/features/catalog.ts';
+import { emptyFeatureRow } from '../../core/features/empty-row.ts';
+import { toInt, toTs } from '../sql/codec.ts';
+import type { Dialect, SqlRunner } from '../sql/database.ts';
 
 /**
  * Feature rows computed by set-based SQL: GROUP BY profile_id over the events table. This is the

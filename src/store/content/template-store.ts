@@ -1,7 +1,7 @@
-import { TailorError } from '../core/errors.ts';
-import type { BlockRecord, TemplateRecord, TemplateStore, TemplateVersion } from '../core/content/ports.ts';
-import { fromJson, toInt, toJson } from './codec.ts';
-import type { Database, SqlRunner } from './database.ts';
+import { TailorError } from '../../core/errors.ts';
+import type { BlockRecord, TemplateRecord, TemplateStore, TemplateVersion } from '../../core/content/ports.ts';
+import { fromJson, toInt, toJson } from '../sql/codec.ts';
+import type { Database, SqlRunner } from '../sql/database.ts';
 
 function rowToTemplate(r: Record<string, unknown>): TemplateRecord {
   return {

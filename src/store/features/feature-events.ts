@@ -1,8 +1,8 @@
-import { CLICK_EVENT, OPEN_EVENT, ORDER_EVENT } from '../core/features/catalog.ts';
-import type { FeatureEvent } from '../core/features/feature-event.ts';
-import { fromJson, fromTs, toTs } from './codec.ts';
-import type { SqlRunner } from './database.ts';
-import { inIds } from './id-list.ts';
+import { CLICK_EVENT, OPEN_EVENT, ORDER_EVENT } from '../../core/features/catalog.ts';
+import type { FeatureEvent } from '../../core/features/feature-event.ts';
+import { fromJson, fromTs, toTs } from '../sql/codec.ts';
+import type { SqlRunner } from '../sql/database.ts';
+import { inIds } from '../sql/id-list.ts';
 
 /** The event reads of the incremental feature update (features/update-features.ts), batched per transaction. */
 

@@ -1,4 +1,4 @@
-import type { Database } from './database.ts';
+import type { Database } from '../sql/database.ts';
 
 export async function getSetting(db: Database, key: string): Promise<string | undefined> {
   const row = await db.kysely.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst();

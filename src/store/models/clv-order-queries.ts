@@ -1,9 +1,9 @@
 import { CompiledQuery } from 'kysely';
-import { ORDER_EVENT } from '../core/features/catalog.ts';
-import type { TransactionLog } from '../core/ml/clv/summary.ts';
-import { toTs } from './codec.ts';
-import type { Database } from './database.ts';
-import { REVENUE } from './rfm-store.ts';
+import { ORDER_EVENT } from '../../core/features/catalog.ts';
+import type { TransactionLog } from '../../core/ml/clv/summary.ts';
+import { toTs } from '../sql/codec.ts';
+import type { Database } from '../sql/database.ts';
+import { REVENUE } from '../features/rfm-store.ts';
 
 /**
  * Every order ("Order Completed" track event) up to an as-of instant, as a transaction log for the

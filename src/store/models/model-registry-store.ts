@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { ModelKindName, ModelRecord, NewModel, RegistryPort, ScoreRun } from '../core/ml/registry.ts';
-import { fromJson, toInt, toJson } from './codec.ts';
-import type { Database } from './database.ts';
+import type { ModelKindName, ModelRecord, NewModel, RegistryPort, ScoreRun } from '../../core/ml/registry.ts';
+import { fromJson, toInt, toJson } from '../sql/codec.ts';
+import type { Database } from '../sql/database.ts';
 
 const SUMMARY = 'id, name, version, kind, target, algo, status, spec, metrics, data_window, last_score, created_at';
 

@@ -1,6 +1,6 @@
-import { columnOf, FEATURES } from '../core/features/catalog.ts';
-import type { Database, SqlRunner } from './database.ts';
-import { addMissingFeatureRows } from './rfm-store.ts';
+import { columnOf, FEATURES } from '../../core/features/catalog.ts';
+import type { Database, SqlRunner } from '../sql/database.ts';
+import { addMissingFeatureRows } from '../features/rfm-store.ts';
 
 /** The profile features that model runs write (src/core/features/catalog.ts BATCH_FIELDS). */
 export const MODEL_FEATURES = ['cluster', 'churn_risk', 'purchase_propensity', 'predicted_revenue_90d', 'p_alive', 'clv'] as const;

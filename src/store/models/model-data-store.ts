@@ -1,14 +1,14 @@
-import { getPath } from '../core/segments/compare.ts';
-import { featureValue, ORDER_EVENT, type FeatureRow } from '../core/features/catalog.ts';
-import type { Row } from '../core/ml/feature-matrix.ts';
-import type { ModelDataPort } from '../core/ml/predict/service.ts';
-import type { Outcome } from '../core/ml/predict/targets.ts';
-import { fromJson, fromTs, toTs } from './codec.ts';
-import type { Database } from './database.ts';
-import { computeFeatureRows } from './feature-sql.ts';
-import { loadFeatureRows } from './feature-rows.ts';
+import { getPath } from '../../core/segments/compare.ts';
+import { featureValue, ORDER_EVENT, type FeatureRow } from '../../core/features/catalog.ts';
+import type { Row } from '../../core/ml/feature-matrix.ts';
+import type { ModelDataPort } from '../../core/ml/predict/service.ts';
+import type { Outcome } from '../../core/ml/predict/targets.ts';
+import { fromJson, fromTs, toTs } from '../sql/codec.ts';
+import type { Database } from '../sql/database.ts';
+import { computeFeatureRows } from '../features/feature-sql.ts';
+import { loadFeatureRows } from '../features/feature-rows.ts';
 import { saveModelFeatures } from './model-features.ts';
-import { REVENUE } from './rfm-store.ts';
+import { REVENUE } from '../features/rfm-store.ts';
 
 /** Profiles per feature computation: one set-based pass over their events each. */
 const CHUNK = 5000;
@@ -17,7 +17,7 @@ const CHUNK = 5000;
  * Training and scoring data from the store. Features are those of the events up to `asOf` only: a
  * stored row is used only when it is exact at `asOf` (its windows were computed at or before it and
  * have not expired, and it has no later event), which is the case when scoring now; otherwise the
- * row is computed by the same SQL as the full recompute (src/store/feature-sql.ts). A model trained
+ * row is computed by the same SQL as the full recompute (src/store/features/feature-sql.ts). A model trained
  * on "features as of the cut-off" thus never sees what happened after it.
  */
 export function createModelData(db: Database, now: () => number): ModelDataPort {

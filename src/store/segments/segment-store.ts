@@ -1,14 +1,14 @@
 
-import { columnOf } from '../core/features/catalog.ts';
-import type { EvalEvent } from '../core/segments/profile-data.ts';
-import type { LoadedProfile, MembershipWrite, SegmentRecord, SegmentStore, SegmentWrites } from '../core/segments/ports.ts';
-import { ENTERED_EVENT, EXITED_EVENT } from '../core/segments/realtime.ts';
-import { writeRows, type Column } from './bulk-write.ts';
-import { fromJson, fromTs, toInt, toJson, toTs } from './codec.ts';
-import type { Database, SqlRunner } from './database.ts';
-import { loadConsents } from './consent-store.ts';
-import { loadFeatureRows } from './feature-rows.ts';
-import { inIds } from './id-list.ts';
+import { columnOf } from '../../core/features/catalog.ts';
+import type { EvalEvent } from '../../core/segments/profile-data.ts';
+import type { LoadedProfile, MembershipWrite, SegmentRecord, SegmentStore, SegmentWrites } from '../../core/segments/ports.ts';
+import { ENTERED_EVENT, EXITED_EVENT } from '../../core/segments/realtime.ts';
+import { writeRows, type Column } from '../sql/bulk-write.ts';
+import { fromJson, fromTs, toInt, toJson, toTs } from '../sql/codec.ts';
+import type { Database, SqlRunner } from '../sql/database.ts';
+import { loadConsents } from '../privacy/consent-store.ts';
+import { loadFeatureRows } from '../features/feature-rows.ts';
+import { inIds } from '../sql/id-list.ts';
 
 const c = (name: string, pgType: string): Column => ({ name, pgType });
 const MEMBER_COLS = [c('segment_id', 'text'), c('profile_id', 'text'), c('entered_at', 'bigint')];

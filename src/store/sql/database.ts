@@ -3,7 +3,7 @@ import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
-import type { Schema } from './schema.ts';
+import type { Schema } from '../schema.ts';
 import { GroupCommit } from './sqlite-group-commit.ts';
 import { startCheckpointer, type Checkpointer } from './sqlite-checkpointer.ts';
 

@@ -1,6 +1,6 @@
-import { writeRows, type Column } from './bulk-write.ts';
-import { toTs } from './codec.ts';
-import type { Database } from './database.ts';
+import { writeRows, type Column } from '../sql/bulk-write.ts';
+import { toTs } from '../sql/codec.ts';
+import type { Database } from '../sql/database.ts';
 
 export interface ImportRunStart {
   id: string;

@@ -1,8 +1,8 @@
-import type { ProductRecord } from '../core/imports/map-product.ts';
-import { stableStringify } from '../core/imports/stable-hash.ts';
-import { writeRows, type Column } from './bulk-write.ts';
-import { fromJson, toJson, toTs } from './codec.ts';
-import type { Database, SqlRunner } from './database.ts';
+import type { ProductRecord } from '../../core/imports/map-product.ts';
+import { stableStringify } from '../../core/imports/stable-hash.ts';
+import { writeRows, type Column } from '../sql/bulk-write.ts';
+import { fromJson, toJson, toTs } from '../sql/codec.ts';
+import type { Database, SqlRunner } from '../sql/database.ts';
 
 export interface ProductUpsertResult {
   inserted: number;

@@ -1,10 +1,10 @@
 import { CompiledQuery } from 'kysely';
-import { emptyHistogram, ORDER_EVENT } from '../core/features/catalog.ts';
-import { RFM_SEGMENTS, type RfmSegment } from '../core/features/rfm-segments.ts';
-import type { RfmPort, RfmSaveResult } from '../core/features/rfm-run.ts';
-import { rfmCell, type RfmAggregates, type RfmScores, type RfmWindow } from '../core/features/rfm.ts';
-import { toTs } from './codec.ts';
-import type { Database, SqlRunner } from './database.ts';
+import { emptyHistogram, ORDER_EVENT } from '../../core/features/catalog.ts';
+import { RFM_SEGMENTS, type RfmSegment } from '../../core/features/rfm-segments.ts';
+import type { RfmPort, RfmSaveResult } from '../../core/features/rfm-run.ts';
+import { rfmCell, type RfmAggregates, type RfmScores, type RfmWindow } from '../../core/features/rfm.ts';
+import { toTs } from '../sql/codec.ts';
+import type { Database, SqlRunner } from '../sql/database.ts';
 import { saveFeatureRows } from './feature-rows.ts';
 import { computeFeatureRows } from './feature-sql.ts';
 

@@ -1,11 +1,11 @@
 import { sql, type Kysely } from 'kysely';
-import { FEATURES, featureValue } from '../core/features/catalog.ts';
-import type { PiiCodec } from '../core/pii-codec.ts';
-import type { Clock } from '../core/ports.ts';
-import { fromJson, fromTs, fromTsOrNull, toInt } from './codec.ts';
-import type { Database } from './database.ts';
-import { currentFeatures } from './feature-store.ts';
-import type { Schema } from './schema.ts';
+import { FEATURES, featureValue } from '../../core/features/catalog.ts';
+import type { PiiCodec } from '../../core/pii-codec.ts';
+import type { Clock } from '../../core/ports.ts';
+import { fromJson, fromTs, fromTsOrNull, toInt } from '../sql/codec.ts';
+import type { Database } from '../sql/database.ts';
+import { currentFeatures } from '../features/feature-store.ts';
+import type { Schema } from '../schema.ts';
 
 export interface ProfileDocument {
   id: string;

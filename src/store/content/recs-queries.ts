@@ -1,10 +1,10 @@
-import { diversify } from '../core/content/recommendations/diversity.ts';
-import type { ProductRecord } from '../core/imports/map-product.ts';
-import { fromJson } from './codec.ts';
-import type { Database } from './database.ts';
-import { productFromRow } from './products.ts';
-import { inIds } from './id-list.ts';
-import { readRows } from './recs-read.ts';
+import { diversify } from '../../core/content/recommendations/diversity.ts';
+import type { ProductRecord } from '../../core/imports/map-product.ts';
+import { fromJson } from '../sql/codec.ts';
+import type { Database } from '../sql/database.ts';
+import { productFromRow } from '../imports/product-store.ts';
+import { inIds } from '../sql/id-list.ts';
+import { readRows } from '../sql/read-rows.ts';
 import type { StoredItem } from './recs-store.ts';
 
 export type RecommendedProduct = Omit<ProductRecord, 'inStock' | 'attributes'> & { score: number; reason: 'cf' | 'segment-popular' | 'popular' };

@@ -1,7 +1,7 @@
-import type { PiiCodec } from '../core/pii-codec.ts';
-import { toInt } from './codec.ts';
-import type { Database, SqlRunner } from './database.ts';
-import { inIds } from './id-list.ts';
+import type { PiiCodec } from '../../core/pii-codec.ts';
+import { toInt } from '../sql/codec.ts';
+import type { Database, SqlRunner } from '../sql/database.ts';
+import { inIds } from '../sql/id-list.ts';
 
 export interface MemberDocument { profileId: string; userId: string | null; email: string | null; enteredAt: string }
 export interface SizePoint { at: string; size: number; entered: number; exited: number }
