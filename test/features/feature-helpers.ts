@@ -3,6 +3,8 @@ import type { FeatureRow } from '../../src/core/features/catalog.ts';
 import type { Database } from '../../src/store/sql/database.ts';
 import { computeFeatureRows } from '../../src/store/features/feature-sql.ts';
 import { loadFeatureRows } from '../../src/store/features/feature-rows.ts';
+import { featuresFromEvents } from '../../src/core/features/features-from-events.ts';
+import { allFeatureEvents } from '../../src/store/features/feature-events.ts';
 
 export async function liveIds(db: Database): Promise<string[]> {
   return (await db.kysely.selectFrom('profiles').select('id').where('merged_into', 'is', null).orderBy('id').execute()).map((r) => r.id);
@@ -19,6 +21,18 @@ export async function sqlRows(db: Database, asOf: number): Promise<Map<string, F
   const ids = await liveIds(db);
   const rows = await db.transaction((sql) => computeFeatureRows(sql, ids, asOf));
   return new Map(rows.map((r) => [r.profileId, r]));
+}
+
+/**
+ * What the in-memory fold (src/core/features) gives every live profile as of `asOf`, from all of its
+ * feature events: a reference independent of the set-based SQL, for rows that the store wrote from that SQL.
+ */
+export async function foldedRows(db: Database, asOf: number): Promise<Map<string, FeatureRow>> {
+  const ids = await liveIds(db);
+  const events = await db.transaction((sql) => allFeatureEvents(sql, ids));
+  const byProfile = new Map<string, typeof events>(ids.map((id) => [id, []]));
+  for (const e of events) byProfile.get(e.profileId)?.push(e);
+  return new Map(ids.map((id) => [id, featuresFromEvents(id, byProfile.get(id)!, asOf)]));
 }
 
 const close = (a: number, b: number) => Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));
