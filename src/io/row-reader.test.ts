@@ -48,6 +48,13 @@ describe('readRows', () => {
     ]);
   });
 
+  it.each(sizes)('a malformed JSON array element is a reject, and reading goes on, in %i-byte chunks', async (size) => {
+    const rows = await rowsOf('[{"a":1}, {bad}, {"c":2}]', { format: 'json', header: true }, size);
+    expect(rows.map((r) => [r.row, r.values ?? r.error?.slice(0, 21), r.values ? undefined : r.raw])).toEqual([
+      [1, { a: 1 }, undefined], [2, 'invalid JSON element:', '{bad}'], [3, { c: 2 }, undefined],
+    ]);
+  });
+
   it('refuses a .json file that is not an array, and reports a truncated one', async () => {
     await expect(rowsOf('{"a":1}', { format: 'json', header: true })).rejects.toThrow(/must hold one array/);
     const rows = await rowsOf('[{"a":1},{"b":', { format: 'json', header: true });
