@@ -1,6 +1,13 @@
-// A worker thread starts without the TypeScript loader that bin/tailor.js registered on the main
-// thread: register it here, then load the worker itself.
-import { register } from 'tsx/esm/api';
+// The model worker's entry, in src/ and (copied by the build) in dist/. Beside the compiled worker it
+// loads it as it is. In src/ the worker thread starts without the TypeScript loader that the main
+// thread may have (tsx, vitest): register tsx here, then load the TypeScript.
+import { existsSync } from 'node:fs';
 
-register();
-await import('./ml-worker.ts');
+const compiled = new URL('./ml-worker.js', import.meta.url);
+if (existsSync(compiled)) {
+  await import(compiled.href);
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import('./ml-worker.ts');
+}
