@@ -101,7 +101,7 @@ describe.each(dialects)('import on $name', ({ url }) => {
     expect(await eventCount()).toBe(3);
 
     const p = write('people.csv', 'userId,email,plan\np1,p1@example.com,free\np2,p2@example.com,pro\n');
-    expect(await run({ kind: 'profiles', file: p })).toMatchObject({ inserted: 2, duplicates: 0, updated: 4 });
+    expect(await run({ kind: 'profiles', file: p })).toMatchObject({ inserted: 2, duplicates: 0, updated: 0 });
     expect(await run({ kind: 'profiles', file: p })).toMatchObject({ inserted: 0, duplicates: 2, updated: 0 });
     // A changed row is applied; the unchanged one is a duplicate.
     write('people.csv', 'userId,email,plan\np1,p1@example.com,pro\np2,p2@example.com,pro\n');
@@ -109,6 +109,17 @@ describe.each(dialects)('import on $name', ({ url }) => {
     const traits = (await t.db.kysely.selectFrom('profiles').select('traits').where('merged_into', 'is', null).execute())
       .map((r) => fromJson<Record<string, unknown>>(r.traits)).filter((tr) => tr.email).sort((a, b) => String(a.email).localeCompare(String(b.email)));
     expect(traits).toEqual([{ email: 'p1@example.com', plan: 'pro' }, { email: 'p2@example.com', plan: 'pro' }]);
+  });
+
+  it('profiles: updated counts profiles that existed and changed, not trait values', async () => {
+    const f = write('three.csv', 'userId,email,plan,city\nn1,n1@example.com,free,Leeds\nn2,n2@example.com,pro,York\nn3,n3@example.com,free,Hull\n');
+    expect(await run({ kind: 'profiles', file: f })).toMatchObject({ rowsRead: 3, inserted: 3, updated: 0, profilesCreated: 3 });
+    // One trait changed on one profile.
+    write('three.csv', 'userId,email,plan,city\nn1,n1@example.com,pro,Leeds\nn2,n2@example.com,pro,York\nn3,n3@example.com,free,Hull\n');
+    expect(await run({ kind: 'profiles', file: f })).toMatchObject({ inserted: 0, updated: 1, duplicates: 2 });
+    // Two traits changed on one profile: still one profile updated.
+    write('three.csv', 'userId,email,plan,city\nn1,n1@example.com,pro,Leeds\nn2,n2@example.com,free,Bath\nn3,n3@example.com,free,Hull\n');
+    expect(await run({ kind: 'profiles', file: f })).toMatchObject({ inserted: 0, updated: 1, duplicates: 2 });
   });
 
   it('profiles: email rows merge into the userId profile', async () => {

@@ -26,7 +26,8 @@ export type { ImportOptions, ImportProgress } from './import-options.ts';
  * What an import did. Units: `rowsRead` and `rejected` count file rows; the others count what was
  * written: events (or new profiles, or products), so an order of five line items is one insert.
  *  - inserted: new events (events, orders), new profiles (profiles), new products (products)
- *  - updated: trait values changed (profiles), products whose content changed (products)
+ *  - updated: profiles that existed before the chunk and whose traits changed (any kind; a profile
+ *    the same chunk created is inserted, not updated), products whose content changed (products)
  *  - merged: profiles merged because a row tied two of them together
  *  - duplicates: messages or products already stored unchanged (a re-import counts everything here)
  */
@@ -76,7 +77,8 @@ export async function importFile(t: Tailor, opts: ImportOptions): Promise<Import
     profilesCreated += r.profilesCreated;
     counts.merged += r.merges;
     counts.duplicates += r.duplicates;
-    counts.updated += r.traitChanges;
+    // Profiles, not trait values: three traits set on a new profile are one insert and no update.
+    counts.updated += r.touched.filter((p) => !p.created && p.traits.length > 0).length;
     counts.inserted += o.kind === 'profiles' ? r.profilesCreated : r.stored;
   };
 
