@@ -55,6 +55,9 @@ describe('tailor template', () => {
 
     const created = await tailor(db, 'create', 'welcome', '--body', write(dir, 'welcome.mjml', WELCOME), '--subject', SUBJECT, '--preheader', 'Hi');
     expect(created.stdout).toMatch(/^created welcome version 1 \(MJML compiled in \d+ ms\)\n$/);
+    const plain = await tailor(db, 'create', 'plain', '--format', 'html', '--kind', 'transactional', '--subject', 'S',
+      '--body', write(dir, 'plain.html', '<html><head><style>p { color: red }</style></head><body><p>Hi</p></body></html>'));
+    expect(plain.stdout).toMatch(/^created plain version 1 \(HTML kept as written, CSS inlined in \d+ ms\)\n$/);
 
     const [text, bob, lintOk, lintBad] = await Promise.all([
       tailor(db, 'render', 'welcome', '--profile', 'ana', '--text'),

@@ -55,7 +55,8 @@ export function registerTemplate(program: Command): void {
       const input = { name, ...contentOf(f) };
       await withTailor(cmd, async (t) => {
         const r = await t.templates.create(input);
-        print(!!f.json, templateDocument(r.template, r.version), () => `created ${r.template.name} version 1 (MJML compiled in ${Math.round(r.version.compiled.compileMs)} ms)`);
+        print(!!f.json, templateDocument(r.template, r.version), () => `created ${r.template.name} version 1 (${r.version.format === 'html'
+          ? 'HTML kept as written, CSS inlined' : 'MJML compiled'} in ${Math.round(r.version.compiled.compileMs)} ms)`);
       });
     });
 
