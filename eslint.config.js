@@ -8,6 +8,19 @@ const DRIVERS = ['better-sqlite3', 'pg', 'pg-copy-streams', 'kysely', 'fastify',
 const OUTER = ['**/store/**', '**/server/**', '**/cli/**', '**/jobs/**', '**/delivery/**', '**/io/**', '**/demo/**',
   '**/main.ts', '**/config.ts', '**/web/**'];
 
+/** The edges (src/server, src/cli) call use cases through the composition root; they never reach the store or the jobs, nor each other. */
+const edge = (self, other) => ({
+  files: [`src/${self}/**/*.ts`],
+  rules: {
+    'no-restricted-imports': ['error', {
+      patterns: [
+        { group: ['**/store/**', '**/jobs/**', '**/wiring/**'], message: `src/${self} calls use cases (src/core) through the composition root, never src/store or src/jobs` },
+        { group: [`**/${other}/**`], message: `src/${self} must not import src/${other}: share code through src/core` },
+      ],
+    }],
+  },
+});
+
 export default tseslint.config(
   { ignores: ['node_modules/**', 'web/dist/**', 'bench/out/**', '.tailor/**'] },
   ...tseslint.configs.recommended,
@@ -27,4 +40,6 @@ export default tseslint.config(
         { name: 'fetch', message: 'src/core has no I/O' }],
     },
   },
+  edge('server', 'cli'),
+  edge('cli', 'server'),
 );

@@ -17,13 +17,17 @@ export const configSchema = z.object({
   outbox: z.string().default('./outbox'),
   defaultRegion: z.string().regex(/^[A-Z]{2}$/, 'an ISO 3166-1 alpha-2 code such as GB').optional(),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** SQLite: `full` fsyncs every commit (survives an OS crash, at a cost in throughput); `normal` survives a process crash. */
+  sqliteSync: z.enum(['normal', 'full']).default('normal'),
+  /** PostgreSQL: connections in each process's pool. */
+  pgPool: z.coerce.number().int().min(1).max(1000).default(10),
 });
 export type Config = z.infer<typeof configSchema>;
 
 const ENV: Record<string, keyof Config> = {
   TAILOR_DB: 'db', TAILOR_PORT: 'port', TAILOR_HOST: 'host', TAILOR_WRITE_KEY: 'writeKey', TAILOR_ADMIN_KEY: 'adminKey',
   TAILOR_SECRET: 'secret', TAILOR_PUBLIC_URL: 'publicUrl', TAILOR_REDIS_URL: 'redisUrl', TAILOR_SMTP_URL: 'smtpUrl', TAILOR_OUTBOX: 'outbox',
-  TAILOR_DEFAULT_REGION: 'defaultRegion', TAILOR_LOG_LEVEL: 'logLevel',
+  TAILOR_DEFAULT_REGION: 'defaultRegion', TAILOR_LOG_LEVEL: 'logLevel', TAILOR_SQLITE_SYNC: 'sqliteSync', TAILOR_PG_POOL: 'pgPool',
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {

@@ -1,56 +1,63 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
-import { TailorError } from './core/errors.ts';
+import type { RecsService } from './core/content/recommendations/recs-service.ts';
+import { followShoppers } from './core/content/recommendations/follow-shoppers.ts';
+import type { TemplateService } from './core/content/template-service.ts';
+import type { ExperimentService } from './core/experiments/service.ts';
+import type { FeatureService } from './core/features/feature-service.ts';
+import type { RfmService } from './core/features/rfm-service.ts';
+import type { ImportRunsPort, ProductsPort } from './core/imports/ports.ts';
 import { ingestMessages, type IngestResult } from './core/ingest/ingest-messages.ts';
+import type { ClusterService } from './core/ml/cluster-service.ts';
+import type { ClvService } from './core/ml/clv/clv-service.ts';
+import type { PredictService } from './core/ml/predict/service.ts';
+import type { RegistryPort } from './core/ml/registry.ts';
 import { plainCodec } from './core/pii-codec.ts';
 import type { Clock } from './core/ports.ts';
+import type { ProfileQueriesPort } from './core/profiles/ports.ts';
 import type { Message } from './core/schemas/segment-message.ts';
-import { openDatabase, type Database } from './store/sql/database.ts';
+import { CatchUpMark } from './core/segments/catch-up-mark.ts';
+import type { SegmentEngine } from './core/segments/engine.ts';
+import type { SegmentQueriesPort } from './core/segments/queries.ts';
+import type { StatusQueriesPort } from './core/status/ports.ts';
+import type { DueScheduler } from './jobs/due-scheduler.ts';
+import { RealtimeQueue } from './jobs/realtime-queue.ts';
+import { buildApp } from './server/app.ts';
+import type { AuthKeys } from './server/auth.ts';
+import { createImportRunStore } from './store/imports/import-run-store.ts';
+import { createProductStore } from './store/imports/product-store.ts';
 import { createIngestStore } from './store/ingest/ingest-store.ts';
 import { migrate } from './store/migrate.ts';
 import { ProfileQueries } from './store/profiles/profile-queries.ts';
-import { getSetting, setSetting, setSettingOnce } from './store/system/settings-store.ts';
-import { SegmentEngine } from './core/segments/engine.ts';
-import { refreshExpiredWindows } from './store/features/feature-store.ts';
-import { SegmentQueries } from './store/segments/segment-queries.ts';
-import { createSegmentStore, unknownNames } from './store/segments/segment-store.ts';
-import { RealtimeQueue } from './jobs/realtime-queue.ts';
-import { DueScheduler } from './jobs/due-scheduler.ts';
-import { ExperimentService } from './core/experiments/service.ts';
-import { createExperimentStore } from './store/experiments/experiment-store.ts';
-import { recipientLinks } from './core/content/links.ts';
-import { renderContext } from './core/content/render-context.ts';
-import { TemplateService } from './core/content/template-service.ts';
-import { createRecsStore, loadRecommendations } from './store/content/recs-store.ts';
-import { refreshRecommendations } from './core/content/recommendations/build.ts';
-import { INTERACTION_EVENTS } from './core/content/recommendations/interactions.ts';
-import { createTemplateStore } from './store/content/template-store.ts';
-import { pingDatabase, qualityReport, storeCounts } from './store/system/status-queries.ts';
-import { buildApp } from './server/app.ts';
-import { ClusterService } from './core/ml/cluster-service.ts';
-import { PredictService, type ModelDataPort } from './core/ml/predict/service.ts';
-import type { RegistryPort } from './core/ml/registry.ts';
-import { MlWorkerPool } from './jobs/ml-worker-pool.ts';
-import { retrainTarget } from './jobs/retrain-target.ts';
-import { createModelData } from './store/models/model-data-store.ts';
-import { createModelRegistry } from './store/models/model-registry-store.ts';
-import type { AuthKeys } from './server/auth.ts';
+import { openDatabase, type Database, type Dialect } from './store/sql/database.ts';
+import { createStatusQueries } from './store/system/status-queries.ts';
+import type { Base } from './wiring/base.ts';
+import { wireContent } from './wiring/content.ts';
+import { wireExperiments } from './wiring/experiments.ts';
+import { wireFeatures } from './wiring/features.ts';
+import { wireModels } from './wiring/models.ts';
+import { wireSegments } from './wiring/segments.ts';
+import { wireSettings, type Keys } from './wiring/settings.ts';
+
+export type { Keys } from './wiring/settings.ts';
 
 /**
- * The composition root: the one place where config, store, clock and ids are wired together.
- * The CLI and the server both start from here.
+ * The composition root: the one place where config, store, clock and ids are wired together
+ * (each feature by its function in src/wiring). The CLI and the server both start from here, and
+ * see services, never the database.
  */
 export interface Tailor {
   config: Config;
-  db: Database;
   clock: Clock;
+  /** The database's dialect, for messages and the status page. */
+  dialect: Dialect;
   ingest(messages: Message[]): Promise<IngestResult>;
-  profiles: ProfileQueries;
+  profiles: ProfileQueriesPort;
   segments: SegmentEngine;
-  segmentQueries: SegmentQueries;
-  /** Changed profiles on their way to real-time segment re-evaluation; `drain()` waits for them. */
+  segmentQueries: SegmentQueriesPort;
+  /** Changed profiles on their way to their subscribers (segments, recommendations); `drain()` waits for them. */
   realtime: RealtimeQueue;
   /** Fires window timers; started by `tailor serve` (and by anything else that wants live windows). */
   scheduler: DueScheduler;
@@ -62,156 +69,113 @@ export interface Tailor {
   models: { predict: PredictService; cluster: ClusterService; registry: RegistryPort };
   /** Retrains models whose retraining interval has passed; started by `tailor serve`. */
   modelScheduler: DueScheduler;
+  features: FeatureService;
+  rfm: RfmService;
+  recs: RecsService;
+  clv: ClvService;
+  status: StatusQueriesPort;
+  imports: ImportRunsPort;
+  products: ProductsPort;
+  /** The API keys: from config, else from the store; generated and stored on first run. */
+  keys(): Promise<Keys>;
   /** Re-evaluates the profiles changed since the real-time queue was last known empty (after a crash); returns how many. */
   catchUp(): Promise<number>;
   newMessageId(): string;
   close(): Promise<void>;
 }
 
-export async function createTailor(config: Config, opts: { clock?: Clock; onError?: (e: unknown) => void } = {}): Promise<Tailor> {
-  const db = await openDatabase(config.db);
+export interface TailorOptions {
+  clock?: Clock;
+  onError?: (e: unknown) => void;
+  /** An opened database to use instead of opening `config.db` (tests keep a handle on it); closed by `close()`. */
+  database?: Database;
+}
+
+/** Opens the database and applies pending migrations; the database is closed again if they fail. */
+export async function openStore(config: Config): Promise<{ db: Database; applied: string[] }> {
+  const db = await openDatabase(config.db, { sqliteSync: config.sqliteSync, pgPool: config.pgPool });
   try {
-    await migrate(db);
+    return { db, applied: (await migrate(db)).applied };
   } catch (e) {
     await db.close();
     throw e;
   }
+}
+
+/** `tailor migrate`: applies pending migrations and closes. */
+export async function migrateStore(config: Config): Promise<{ applied: string[] }> {
+  const { db, applied } = await openStore(config);
+  await db.close();
+  return { applied };
+}
+
+export async function createTailor(config: Config, opts: TailorOptions = {}): Promise<Tailor> {
+  let db = opts.database;
+  if (db) await migrate(db);
+  else db = (await openStore(config)).db;
   const clock = opts.clock ?? { now: () => Date.now() };
-  const store = createIngestStore(db, plainCodec);
-  const deps = { store, clock, newProfileId: () => randomUUID(), normalize: { defaultRegion: config.defaultRegion } };
-  const onError = opts.onError ?? ((e: unknown) => console.error('[tailor] segment update failed:', e));
-  const segmentStore = createSegmentStore(db);
-  const segments = new SegmentEngine({
-    store: segmentStore,
-    clock,
-    dialect: db.dialect,
-    newId: () => randomUUID(),
-    refreshExpiredFeatures: (now, limit) => refreshExpiredWindows(db, now, limit),
-    unknownNames: (traits, events) => unknownNames(db, traits, events),
-  });
-  const scheduler = new DueScheduler({ tick: () => segments.tick(), nextDue: () => segments.nextDue(), now: () => clock.now() }, onError);
-  // Where a restart after a crash catches up from: the last time the queue was empty, less a margin
-  // for an ingest transaction that was planned before then and committed after (stored at most every 5 s).
-  // A clean close marks the point clean, so that the next start need not look for changed profiles.
-  const experiments = new ExperimentService({
-    store: createExperimentStore(db),
-    now: () => clock.now(),
-    newId: () => randomUUID(),
-    audience: async (segment) => [...(await segmentStore.members((await segments.get(segment)).id)).keys()],
-  });
-  const experimentScheduler = new DueScheduler({
-    tick: async () => (await experiments.tick()).length,
-    nextDue: () => experiments.nextDue(),
-    now: () => clock.now(),
-  }, onError, EXPERIMENT_LOOK_MS);
-  // TAILOR_SECRET signs recipient links; without it, one is generated once and kept in the store.
-  let linkSecret: Promise<string> | undefined;
-  const secret = () => (linkSecret ??= config.secret
-    ? Promise.resolve(config.secret)
-    : getSetting(db, LINK_SECRET).then((v) => v ?? setSettingOnce(db, LINK_SECRET, randomBytes(32).toString('base64url'))));
+  const b: Base = {
+    config, db, clock, now: () => clock.now(), newId: () => randomUUID(),
+    onError: opts.onError ?? ((e: unknown) => console.error('[tailor] background update failed:', e)),
+  };
+  const { settings, secret, keys } = wireSettings(b);
   const profiles = new ProfileQueries(db, plainCodec, clock);
-  const segmentQueries = new SegmentQueries(db, plainCodec);
-  const templates = new TemplateService({
-    store: createTemplateStore(db),
-    now: () => clock.now(),
-    newId: () => randomUUID(),
-    contextFor: async (ref, extras) => {
-      const id = await profiles.resolve({ id: ref });
-      const doc = id ? await profiles.get(id, 0) : null;
-      if (!doc) throw new TailorError('not_found', `no profile '${ref}'`, 'profile');
-      const segments = (await segmentQueries.profileHistory(doc.id)).filter((m) => m.exitedAt === null && m.segmentName).map((m) => m.segmentName!);
-      const { hourHistogram: _h, categoryCounts: _c, ...features } = doc.features;
-      return renderContext({ id: doc.id, traits: doc.traits, features, segments }, {
-        event: extras.event, campaign: extras.campaign,
-        // Liquid names are snake_case, as in Shopify's and Braze's templates.
-        recommendations: (await loadRecommendations(db, doc.id)).map(({ imageUrl, ...p }) => ({ ...p, image_url: imageUrl })),
-        links: recipientLinks(config.publicUrl, await secret(), doc.id, { campaign: extras.campaign?.id as string | undefined, template: extras.templateId }),
-      });
-    },
-  });
-  const modelData = createModelData(db, () => clock.now());
-  const data: ModelDataPort = {
-    ...modelData,
-    // Segments over a model's feature follow its new scores (no event announces them).
-    saveScores: async (feature, ids, values) => {
-      const written = await modelData.saveScores(feature, ids, values);
-      await segments.recomputeUsing((f) => f === feature);
-      return written;
-    },
-  };
-  const registry = createModelRegistry(db);
-  const compute = new MlWorkerPool();
-  const now = () => clock.now();
-  const models = { predict: new PredictService(data, registry, compute, now), cluster: new ClusterService(data, registry, compute, now), registry };
-  const modelScheduler = new DueScheduler(retrainTarget(models.predict, now, onError), onError, MODEL_CHECK_MS);
-  let savedAt = 0;
-  const caughtUp = (t: number, clean: boolean, force = false) => {
-    if (!force && clock.now() - savedAt < 5000) return Promise.resolve();
-    savedAt = clock.now();
-    return setSetting(db, REALTIME_MARK, JSON.stringify({ t: t - CATCH_UP_MARGIN_MS, clean })).catch(onError);
-  };
-  const recs = createRecsStore(db);
-  const realtime = new RealtimeQueue(async (changes, mergedAway) => {
-    const r = await segments.process(changes, mergedAway);
-    scheduler.notify(r.nextDue);
-    // Recommendations follow new views, carts and orders (a no-op until `tailor recs build` has run).
-    const shoppers = [...changes].filter(([, c]) => c.has('*') || Object.keys(INTERACTION_EVENTS).some((e) => c.has(`event:${e}`))).map(([id]) => id);
-    if (shoppers.length || mergedAway.length) await refreshRecommendations(recs, [...shoppers, ...mergedAway], clock.now());
-  }, onError, clock, (t) => void caughtUp(t, false));
+  const segments = wireSegments(b, plainCodec);
+  const experiments = wireExperiments(b, segments.memberIds);
+  const content = wireContent(b, { profiles, segments: segments.queries, secret });
+  const features = wireFeatures(b, { profiles, dependents: segments.engine });
+  const models = wireModels(b, segments.engine);
+
+  const mark = new CatchUpMark({ settings, now: b.now, onError: b.onError });
+  const realtime = new RealtimeQueue([
+    async (changes, mergedAway) => segments.scheduler.notify((await segments.engine.process(changes, mergedAway)).nextDue),
+    followShoppers(content.recs),
+  ], b.onError, clock, (t) => void mark.record(t, false));
+  const ingestDeps = { store: createIngestStore(db, plainCodec), clock, newProfileId: b.newId, normalize: { defaultRegion: config.defaultRegion } };
+
   return {
     config,
-    db,
     clock,
+    dialect: db.dialect,
     ingest: async (messages) => {
-      const r = await ingestMessages(messages, deps);
+      const r = await ingestMessages(messages, ingestDeps);
       realtime.push(r.touched, r.mergedAway);
       return r;
     },
     profiles,
-    segments,
-    segmentQueries,
+    segments: segments.engine,
+    segmentQueries: segments.queries,
     realtime,
-    scheduler,
-    experiments,
-    experimentScheduler,
-    templates,
-    models,
-    modelScheduler,
+    scheduler: segments.scheduler,
+    experiments: experiments.experiments,
+    experimentScheduler: experiments.scheduler,
+    templates: content.templates,
+    models: models.models,
+    modelScheduler: models.scheduler,
+    ...features,
+    recs: content.recs,
+    clv: models.clv,
+    status: createStatusQueries(db),
+    imports: createImportRunStore(db),
+    products: createProductStore(db),
+    keys,
     newMessageId: () => `tailor-${randomUUID()}`,
-    catchUp: async () => {
-      const stored = await getSetting(db, REALTIME_MARK);
-      const mark = stored === undefined ? undefined : (JSON.parse(stored) as { t: number; clean: boolean });
-      const n = mark && !mark.clean ? await segments.catchUp(mark.t) : 0;
-      await caughtUp(clock.now(), false, true);
-      return n;
-    },
+    catchUp: () => mark.catchUp(segments.engine),
     close: async () => {
-      await scheduler.stop();
-      await experimentScheduler.stop();
-      await modelScheduler.stop();
-      await compute.close();
+      await segments.scheduler.stop();
+      await experiments.scheduler.stop();
+      await models.scheduler.stop();
+      await models.close();
       await realtime.drain();
-      await caughtUp(clock.now(), true, true);
+      await mark.record(clock.now(), true, true);
       await db.close();
     },
   };
 }
 
-export interface Keys { writeKey: string; adminKey: string; generated: boolean }
-
 /** Keys from config, or else from the store; generated and stored on first run when neither has them. */
-export async function ensureKeys(t: Tailor): Promise<Keys> {
-  let generated = false;
-  const pick = async (configured: string | undefined, name: string, prefix: string) => {
-    if (configured) return configured;
-    const stored = await getSetting(t.db, name);
-    if (stored) return stored;
-    generated = true;
-    return setSettingOnce(t.db, name, `${prefix}_${randomBytes(18).toString('base64url')}`);
-  };
-  const writeKey = await pick(t.config.writeKey, 'write_key', 'wk');
-  const adminKey = await pick(t.config.adminKey, 'admin_key', 'ak');
-  return { writeKey, adminKey, generated };
+export function ensureKeys(t: Tailor): Promise<Keys> {
+  return t.keys();
 }
 
 /** Wires the HTTP app over a Tailor instance. */
@@ -225,17 +189,9 @@ export function createServer(t: Tailor, keys: AuthKeys, logger?: Logger): Fastif
     experiments: t.experiments,
     templates: t.templates,
     models: t.models,
-    quality: { report: (recent) => qualityReport(t.db, recent) },
-    status: { counts: () => storeCounts(t.db), ping: () => pingDatabase(t.db), dialect: t.db.dialect, version: VERSION },
+    quality: { report: (recent) => t.status.qualityReport(recent) },
+    status: { counts: () => t.status.counts(), ping: () => t.status.ping(), dialect: t.dialect, version: VERSION },
   });
 }
 
 export const VERSION = '0.1.0';
-
-const REALTIME_MARK = 'segments.realtime_caught_up_to';
-const LINK_SECRET = 'link_secret';
-const CATCH_UP_MARGIN_MS = 60_000;
-/** How often running sequential experiments are looked at (always-valid p-values allow any number of looks). */
-const EXPERIMENT_LOOK_MS = 5 * 60_000;
-/** How often the registry is re-read for retraining that another process scheduled. */
-const MODEL_CHECK_MS = 10 * 60_000;

@@ -14,10 +14,9 @@ import { BEHAVIOURS, SEGMENTS, type Segment } from '../src/demo/behaviours.ts';
 import { demoDataSet, type DemoSpec } from '../src/demo/demo-messages.ts';
 import { DEFAULT_DEMO_END, loadDemo, type DemoSummary } from '../src/demo/load-demo.ts';
 import { createDemoSegments, DEMO_SEGMENTS } from '../src/demo/demo-segments.ts';
-import { createTailor, type Tailor } from '../src/main.ts';
 import { fromJson, fromTs, toInt } from '../src/store/sql/codec.ts';
-import { storeCounts } from '../src/store/system/status-queries.ts';
 import { dialects, tempSqlite } from './helpers/databases.ts';
+import { createTestTailor, type TestTailor } from './helpers/tailor.ts';
 
 const DAY = 86_400_000;
 
@@ -109,11 +108,11 @@ describe('tailor demo options', () => {
 describe.each(dialects)('loadDemo on $name', ({ url }) => {
   const CUSTOMERS = 1000;
   const SEED = 7;
-  let t: Tailor;
+  let t: TestTailor;
   let first: DemoSummary;
 
   beforeAll(async () => {
-    t = await createTailor(loadConfig({}, { db: await url() }));
+    t = await createTestTailor(loadConfig({}, { db: await url() }));
     first = await loadDemo(t, { customers: CUSTOMERS, seed: SEED });
   });
   afterAll(async () => {
@@ -121,7 +120,7 @@ describe.each(dialects)('loadDemo on $name', ({ url }) => {
   });
 
   it('stores every generated event, product and customer, without data-quality issues', async () => {
-    const counts = await storeCounts(t.db);
+    const counts = await t.status.counts();
     expect(first.stored).toBe(first.events);
     expect(counts.events).toBe(first.events);
     expect(counts.products).toBe(first.products);
@@ -136,7 +135,7 @@ describe.each(dialects)('loadDemo on $name', ({ url }) => {
     const again = await loadDemo(t, { customers: CUSTOMERS, seed: SEED });
     expect(again.stored).toBe(0);
     expect(again.duplicates).toBe(first.events);
-    const counts = await storeCounts(t.db);
+    const counts = await t.status.counts();
     expect(counts.events).toBe(first.events);
     expect(counts.profiles).toBe(CUSTOMERS);
     expect(counts.products).toBe(first.products);
@@ -221,7 +220,7 @@ describe.each(dialects)('loadDemo on $name', ({ url }) => {
 
 describe('demo segments', () => {
   it('are created once, and each has members on the demo data', async () => {
-    const t = await createTailor(loadConfig({}, { db: tempSqlite() }), { clock: { now: () => DEFAULT_DEMO_END.getTime() + 86_400_000 } });
+    const t = await createTestTailor(loadConfig({}, { db: tempSqlite() }), { clock: { now: () => DEFAULT_DEMO_END.getTime() + 86_400_000 } });
     try {
       await loadDemo(t, { customers: 400, seed: 3 });
       const made = await createDemoSegments(t);

@@ -8,10 +8,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.ts';
 import { TailorError } from '../src/core/errors.ts';
 import { importFile, type ImportOptions, type ImportSummary } from '../src/io/import-file.ts';
-import { createTailor, type Tailor } from '../src/main.ts';
 import { fromJson, toInt } from '../src/store/sql/codec.ts';
-import { storeCounts } from '../src/store/system/status-queries.ts';
 import { dialects, tempDir, tempSqlite } from './helpers/databases.ts';
+import { createTestTailor, type TestTailor } from './helpers/tailor.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DATA = path.resolve(ROOT, '../shared/data');
@@ -41,11 +40,11 @@ const CONTENT: Record<string, (prefix: string) => string> = {
 };
 
 describe.each(dialects)('import on $name', ({ url }) => {
-  let t: Tailor;
+  let t: TestTailor;
   let dir: string;
 
   beforeEach(async () => {
-    t = await createTailor(loadConfig({}, { db: await url() }));
+    t = await createTestTailor(loadConfig({}, { db: await url() }));
     dir = tempDir('tailor-import-');
   });
   afterEach(async () => {
@@ -59,7 +58,7 @@ describe.each(dialects)('import on $name', ({ url }) => {
   };
   const run = (o: Omit<ImportOptions, 'rejects'> & { rejects?: string }): Promise<ImportSummary> =>
     importFile(t, { rejects: path.join(dir, `${path.basename(o.file)}.rejects.jsonl`), ...o });
-  const eventCount = async () => (await storeCounts(t.db)).events;
+  const eventCount = async () => (await t.status.counts()).events;
   const events = async (name?: string) => {
     let q = t.db.kysely.selectFrom('events').select(['user_id', 'name', 'properties', 'timestamp', 'message_id']).orderBy('id');
     if (name) q = q.where('name', '=', name);
@@ -130,7 +129,7 @@ describe.each(dialects)('import on $name', ({ url }) => {
     ].join('\n'));
     const s = await run({ kind: 'profiles', file: f, chunkSize: 1 });
     expect(s).toMatchObject({ rowsRead: 3, inserted: 2, merged: 1, rejected: 0 });
-    expect((await storeCounts(t.db)).profiles).toBe(1);
+    expect((await t.status.counts()).profiles).toBe(1);
   });
 
   it('rejects bad rows with row number and reason, imports the good ones, and records the run', async () => {
@@ -234,14 +233,14 @@ describe.each(dialects)('import on $name', ({ url }) => {
 
   it('isolates rows the store refuses by splitting the chunk; a database failure stops the run', async () => {
     const f = write('poison.csv', 'userId,event\nu1,A\nu2,B\npoison,C\nu4,D\nu5,E\n');
-    const picky: Tailor = { ...t, ingest: (ms) => (ms.some((m) => m.userId === 'poison')
+    const picky: TestTailor = { ...t, ingest: (ms) => (ms.some((m) => m.userId === 'poison')
       ? Promise.reject(new TailorError('validation_failed', 'userId poison is not allowed'))
       : t.ingest(ms)) };
     const s = await importFile(picky, { kind: 'events', file: f, rejects: path.join(dir, 'poison.rejects.jsonl') });
     expect(s).toMatchObject({ status: 'completed', rowsRead: 5, inserted: 4, rejected: 1 });
     expect(JSON.parse(fs.readFileSync(s.rejectsFile!, 'utf8'))).toEqual({ row: 3, reason: 'userId poison is not allowed', raw: 'poison,C' });
 
-    const broken: Tailor = { ...t, ingest: () => Promise.reject(new Error('disk I/O error')) };
+    const broken: TestTailor = { ...t, ingest: () => Promise.reject(new Error('disk I/O error')) };
     await expect(importFile(broken, { kind: 'events', file: f, rejects: path.join(dir, 'broken.rejects.jsonl') })).rejects.toThrow('disk I/O error');
     const statuses = (await t.db.kysely.selectFrom('import_runs').select('status').orderBy('started_at').execute()).map((r) => r.status);
     expect(statuses).toEqual(['completed', 'failed']);
@@ -259,7 +258,7 @@ describe.each(dialects)('import on $name', ({ url }) => {
       expect(s).toMatchObject({ status: 'completed', rowsRead: 18532, inserted: 18532, rejected: 0, profilesCreated: 4338 });
       const orders = await events('Order Completed');
       expect(orders).toHaveLength(18532);
-      expect((await storeCounts(t.db)).profiles).toBe(4338);
+      expect((await t.status.counts()).profiles).toBe(4338);
       const revenue = orders.reduce((a, o) => a + (o.properties.revenue as number), 0);
       expect(revenue).toBeCloseTo(8911407.9, 2);
     });
@@ -269,7 +268,7 @@ describe.each(dialects)('import on $name', ({ url }) => {
       expect(s).toMatchObject({ status: 'completed', format: 'ws', rowsRead: 69659, inserted: 69659, rejected: 0, profilesCreated: 23570 });
       const orders = await events('Order Completed');
       expect(orders).toHaveLength(69659);
-      expect((await storeCounts(t.db)).profiles).toBe(23570);
+      expect((await t.status.counts()).profiles).toBe(23570);
       expect(orders.reduce((a, o) => a + (o.properties.total as number), 0)).toBeCloseTo(2500315.63, 2);
       expect(orders[0]!.properties).toEqual({ order_id: '00001-19970101-1', total: 11.77, revenue: 11.77, currency: 'USD', number_of_cds: 1, products: [] });
     }, 120_000);

@@ -3,7 +3,8 @@ import { loadConfig } from '../../src/config.ts';
 import { reevaluateProfile, type ChangeSet, type PlannedSegment } from '../../src/core/segments/realtime.ts';
 import { ruleDeps } from '../../src/core/segments/dependencies.ts';
 import { createSegmentStore } from '../../src/store/segments/segment-store.ts';
-import { createServer, createTailor, type Tailor } from '../../src/main.ts';
+import { createServer, createTailor, openStore, type Tailor } from '../../src/main.ts';
+import type { Database } from '../../src/store/sql/database.ts';
 
 /**
  * The segment engine's benchmarks over a prepared data set (segment-cache.ts). Each returns plain
@@ -22,14 +23,19 @@ export const FIVE_CONDITIONS = {
 
 export const CART = { event: 'Product Added', within: '24h', notFollowedBy: { event: 'Order Completed', within: '24h' } };
 
-export async function openBenchTailor(url: string, now: () => number): Promise<Tailor> {
-  return createTailor(loadConfig({}, { db: url, writeKey: 'wk_bench', adminKey: 'ak_bench' }), { clock: { now } });
+/** A Tailor with a handle on its database: the benchmarks time and check the tables directly. */
+export type BenchTailor = Tailor & { db: Database };
+
+export async function openBenchTailor(url: string, now: () => number): Promise<BenchTailor> {
+  const config = loadConfig({}, { db: url, writeKey: 'wk_bench', adminKey: 'ak_bench' });
+  const { db } = await openStore(config);
+  return Object.assign(await createTailor(config, { clock: { now }, database: db }), { db });
 }
 
 export interface RecomputeRun { name: string; size: number; firstMs: number; againMs: number }
 
 /** Creates a segment (the first, full computation: every member enters) and recomputes it (no change). */
-export async function recomputeRun(t: Tailor, name: string, rules: unknown): Promise<RecomputeRun> {
+export async function recomputeRun(t: BenchTailor, name: string, rules: unknown): Promise<RecomputeRun> {
   const created = await t.segments.create({ name, rules });
   const again = await t.segments.recompute(name);
   return { name, size: created.result.size, firstMs: created.result.ms, againMs: again.ms };
@@ -44,7 +50,7 @@ export const percentile = (xs: number[], p: number): number => {
  * The engine alone: one profile's re-evaluation after an `Product Added` event against every saved
  * segment, with its data already loaded (what `process` does per profile between its two queries).
  */
-export async function engineLatency(t: Tailor, profileIds: string[]): Promise<number[]> {
+export async function engineLatency(t: BenchTailor, profileIds: string[]): Promise<number[]> {
   const all = await t.segments.list();
   const names = new Map(all.map((s) => [s.id, s.name]));
   const ordered: PlannedSegment[] = all.map((segment) => ({ segment, deps: ruleDeps(segment.rules) }));
@@ -65,7 +71,7 @@ export async function engineLatency(t: Tailor, profileIds: string[]): Promise<nu
 }
 
 /** One profile through the whole real-time path: load, evaluate, write (one `process` call). */
-export async function processLatency(t: Tailor, profileIds: string[]): Promise<number[]> {
+export async function processLatency(t: BenchTailor, profileIds: string[]): Promise<number[]> {
   const out: number[] = [];
   for (const id of profileIds) {
     const t0 = performance.now();
@@ -80,7 +86,7 @@ export async function processLatency(t: Tailor, profileIds: string[]): Promise<n
  * visible in the database, for users not yet in the segment. The server runs in this process on
  * the real event loop; the row is polled with the store's own connection.
  */
-export async function httpToMembership(t: Tailor, segmentName: string, userIds: string[]): Promise<number[]> {
+export async function httpToMembership(t: BenchTailor, segmentName: string, userIds: string[]): Promise<number[]> {
   const app = createServer(t, { writeKey: 'wk_bench', adminKey: 'ak_bench' });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
@@ -111,5 +117,5 @@ export async function httpToMembership(t: Tailor, segmentName: string, userIds: 
   return out;
 }
 
-const isMember = async (t: Tailor, segmentId: string, profileId: string) => (await t.db.transaction((sql) =>
+const isMember = async (t: BenchTailor, segmentId: string, profileId: string) => (await t.db.transaction((sql) =>
   sql.all('SELECT 1 FROM segment_memberships WHERE segment_id = ? AND profile_id = ? AND exited_at IS NULL', [segmentId, profileId]))).length > 0;

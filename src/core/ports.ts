@@ -2,7 +2,7 @@ import type { FeatureRow } from './features/catalog.ts';
 import type { FeatureEvent } from './features/feature-event.ts';
 import type { Identity } from './identity/identity-keys.ts';
 import type { BatchPlan } from './ingest/plan-batch.ts';
-import type { ConsentMessage, ConsentRecord } from './privacy/consent-state.ts';
+import type { ConsentTx } from './privacy/consent-state.ts';
 import type { ProfileState } from './schemas/profile.ts';
 
 /**
@@ -21,15 +21,6 @@ export interface FeatureTx {
   /** Upserts the rows; stored RFM scores are left as they are. */
   saveFeatureRows(rows: FeatureRow[], at: number): Promise<void>;
   deleteFeatureRows(profileIds: string[]): Promise<void>;
-}
-
-/** What the ingest transaction reads and writes of consent (see privacy/consent-state.ts). */
-export interface ConsentTx {
-  loadConsents(profileIds: string[]): Promise<ConsentRecord[]>;
-  /** The stored messages of these profiles at exactly these instants. */
-  consentMessagesAt(keys: { profileId: string; at: number }[]): Promise<ConsentMessage[]>;
-  saveConsents(records: ConsentRecord[]): Promise<void>;
-  deleteConsents(profileIds: string[]): Promise<void>;
 }
 
 /** One ingest transaction: what the batch planner must read, and the plan it writes back. */

@@ -1,8 +1,6 @@
-import { buildRecommendations } from '../core/content/recommendations/build.ts';
 import type { BlockSource } from '../core/content/blocks.ts';
 import type { TemplateSource } from '../core/content/compile.ts';
 import type { Tailor } from '../main.ts';
-import { createRecsStore } from '../store/content/recs-store.ts';
 
 /**
  * The demo shop's email content: three blocks (header, a 4-item recommendations grid, footer) and
@@ -49,6 +47,6 @@ export async function createDemoContent(t: Tailor): Promise<{ template: string |
   if (!(await t.templates.list()).some((x) => x.name === DEMO_TEMPLATE_NAME)) {
     template = (await t.templates.create({ name: DEMO_TEMPLATE_NAME, kind: 'marketing', ...TEMPLATE })).template.name;
   }
-  const built = await buildRecommendations(createRecsStore(t.db), { asOf: t.clock.now(), now: t.clock.now() });
+  const built = await t.recs.build();
   return { template, recommendations: built.profiles };
 }

@@ -47,7 +47,7 @@ export const MAX_CUSTOMERS = 1_000_000;
 export async function loadDemo(t: Tailor, opts: DemoOptions): Promise<DemoSummary> {
   checkOptions(opts);
   const data = demoDataSet(opts);
-  await saveProducts(t.db, data.products, t.clock.now());
+  await saveProducts(t.products, data.products, t.clock.now());
   const summary: DemoSummary = {
     seed: opts.seed, start: new Date(data.start).toISOString(), end: new Date(data.end).toISOString(),
     customers: opts.customers, products: data.products.length, events: 0, stored: 0, duplicates: 0, orders: 0, revenue: 0,

@@ -1,14 +1,13 @@
 import type { ProductRecord } from '../core/imports/map-product.ts';
-import type { Database } from '../store/sql/database.ts';
-import { upsertProducts, type ProductUpsertResult } from '../store/imports/product-store.ts';
+import type { ProductsPort, ProductUpsertResult } from '../core/imports/ports.ts';
 import type { DemoProduct } from './catalog.ts';
 
 /**
  * Upserts the catalogue through the store's product upsert (the one imports use): a second run
  * finds every row unchanged and writes nothing.
  */
-export function saveProducts(db: Database, products: readonly DemoProduct[], now: number): Promise<ProductUpsertResult> {
-  return upsertProducts(db, products.map(toRecord), now);
+export function saveProducts(catalogue: ProductsPort, products: readonly DemoProduct[], now: number): Promise<ProductUpsertResult> {
+  return catalogue.upsert(products.map(toRecord), now);
 }
 
 function toRecord(p: DemoProduct): ProductRecord {

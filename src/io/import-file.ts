@@ -10,8 +10,7 @@ import type { MapContext, Mapped } from '../core/imports/types.ts';
 import type { Message } from '../core/schemas/segment-message.ts';
 import type { IngestResult } from '../core/ingest/ingest-messages.ts';
 import type { Tailor } from '../main.ts';
-import { recordImportProgress, startImportRun, type ImportRunCounts, type ImportRunStatus } from '../store/imports/import-run-store.ts';
-import { upsertProducts } from '../store/imports/product-store.ts';
+import type { ImportRunCounts, ImportRunStatus } from '../core/imports/ports.ts';
 import { ImportChunk, isRowLevelError } from './import-chunk.ts';
 import { resolveImportOptions, type ImportOptions, type ResolvedImport } from './import-options.ts';
 import type { InputFormat } from './input-format.ts';
@@ -61,7 +60,7 @@ export async function importFile(t: Tailor, opts: ImportOptions): Promise<Import
     inferTypes: o.format !== 'json' && o.format !== 'jsonl', currency: o.currency,
   };
   try {
-    await startImportRun(t.db, { id: runId, kind: o.kind, file: o.file, startedAt: ctx.now });
+    await t.imports.start({ id: runId, kind: o.kind, file: o.file, startedAt: ctx.now });
   } catch (e) {
     input.stream.destroy();
     throw e;
@@ -102,7 +101,7 @@ export async function importFile(t: Tailor, opts: ImportOptions): Promise<Import
     const w = chunk.takeWrites();
     if (w.messages.length) await ingest(w.messages, w.refs);
     if (w.products.length) {
-      const r = await upsertProducts(t.db, w.products, ctx.now);
+      const r = await t.products.upsert(w.products, ctx.now);
       counts.inserted += r.inserted;
       counts.updated += r.updated;
       counts.duplicates += r.unchanged;
@@ -110,7 +109,7 @@ export async function importFile(t: Tailor, opts: ImportOptions): Promise<Import
     const rj = chunk.takeRejects();
     counts.rejected += rj.length;
     rejects.write(rj);
-    await recordImportProgress(t.db, runId, counts, rj.map((r) => ({ row: r.row, reason: r.reason, raw: rawText(r.raw) })),
+    await t.imports.progress(runId, counts, rj.map((r) => ({ row: r.row, reason: r.reason, raw: rawText(r.raw) })),
       finish && { status: finish.status, finishedAt: t.clock.now(), rejectsFile: rejects.written ? rejects.path : null });
   };
 

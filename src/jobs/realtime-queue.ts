@@ -1,10 +1,9 @@
+import type { ChangeSubscriber } from '../core/ingest/change-subscriber.ts';
 import type { TouchedProfile } from '../core/ingest/ingest-messages.ts';
 import type { ChangeSet } from '../core/segments/realtime.ts';
 
-type Processor = (changes: Map<string, ChangeSet>, mergedAway: string[]) => Promise<unknown>;
-
 /**
- * The in-process real-time queue between ingest and the segment engine. Ingest answers as soon as
+ * The in-process real-time queue between ingest and its subscribers (segments, recommendations). Ingest answers as soon as
  * its transaction commits; the changed profiles are coalesced here and processed right after, one
  * batch at a time, so a burst of events about one person costs one re-evaluation.
  * A crash loses only this queue, never data: the next start catches up from the last point at
@@ -23,11 +22,16 @@ export class RealtimeQueue {
    * processed (the caller keeps this as the point to catch up from after a crash).
    */
   constructor(
-    private readonly process: Processor,
+    private readonly subscribers: ChangeSubscriber[],
     private readonly onError: (e: unknown) => void,
     private readonly clock: { now(): number } = { now: () => Date.now() },
     private readonly onCaughtUp: (t: number) => void = () => undefined,
   ) {}
+
+  /** Adds a subscriber after the existing ones: each batch reaches every subscriber in order. */
+  subscribe(s: ChangeSubscriber): void {
+    this.subscribers.push(s);
+  }
 
   push(touched: readonly TouchedProfile[], mergedAway: readonly string[] = []): void {
     for (const t of touched) {
@@ -66,7 +70,7 @@ export class RealtimeQueue {
       this.pending = new Map();
       this.mergedAway = [];
       try {
-        await this.process(batch, merged);
+        for (const s of this.subscribers) await s(batch, merged);
         this.failures = 0;
         if (!this.dropped && !this.pending.size && !this.mergedAway.length) this.onCaughtUp(takenAt);
       } catch (e) {

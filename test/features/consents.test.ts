@@ -1,15 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Tailor } from '../../src/main.ts';
 import { profileConsents } from '../../src/store/privacy/consent-store.ts';
 import { dialects } from '../helpers/databases.ts';
-import { msg, openTailor } from '../helpers/tailor.ts';
+import { msg, openTailor, type TestTailor } from '../helpers/tailor.ts';
 
 const consent = (prefs: Record<string, unknown>) => ({ consent: { categoryPreferences: prefs } });
 const T = Date.UTC(2026, 3, 1);
 const at = (h: number) => new Date(T + h * 3_600_000).toISOString();
 
 describe.each(dialects)('consent on $name', ({ url }) => {
-  let t: Tailor;
+  let t: TestTailor;
   let now = T + 1000 * 3_600_000;
   beforeEach(async () => {
     // Every ingest a millisecond later: the older profile (created first) survives a merge.

@@ -2,11 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLICK_EVENT, DAY_MS, OPEN_EVENT, ORDER_EVENT } from '../../src/core/features/catalog.ts';
 import { featuresFromEvents } from '../../src/core/features/features-from-events.ts';
 import { DEFAULT_DEMO_END, loadDemo } from '../../src/demo/load-demo.ts';
-import type { Tailor } from '../../src/main.ts';
 import { allFeatureEvents } from '../../src/store/features/feature-events.ts';
 import { featuresAsOf, recomputeAllFeatures, refreshExpiredWindows } from '../../src/store/features/feature-store.ts';
 import { dialects } from '../helpers/databases.ts';
-import { msg, openTailor } from '../helpers/tailor.ts';
+import { msg, openTailor, type TestTailor } from '../helpers/tailor.ts';
 import { differences, expectSameRows, foldedRows, liveIds, sqlRows, storedRows } from './feature-helpers.ts';
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -14,7 +13,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
 // The incremental fold that ingest runs (src/core/features) and the set-based SQL recompute
 // (src/store/features/feature-sql.ts) are two implementations of one definition: they must agree on every row.
 describe.each(dialects)('feature rows: incremental ingest = full SQL recompute on $name', ({ url }) => {
-  let t: Tailor;
+  let t: TestTailor;
   let now = DEFAULT_DEMO_END.getTime() + 6 * 3_600_000;
 
   beforeAll(async () => {

@@ -5,9 +5,9 @@ import { loadConfig } from '../../src/config.ts';
 import { runRfm, type RfmRun } from '../../src/core/features/rfm-run.ts';
 import { rfmCustomer, type RfmGroupSummary } from '../../src/core/features/rfm.ts';
 import { importFile } from '../../src/io/import-file.ts';
-import { createTailor, type Tailor } from '../../src/main.ts';
 import { createRfmStore, storedRfm } from '../../src/store/features/rfm-store.ts';
 import { dialects, tempDir } from '../helpers/databases.ts';
+import { createTestTailor, type TestTailor } from '../helpers/tailor.ts';
 
 /**
  * Tailor's RFM on the UCI Online Retail invoices, imported as orders, against the fixture that
@@ -41,12 +41,12 @@ const expectGroup = (got: RfmGroupSummary, want: FixtureGroup, label: string) =>
 };
 
 describe.skipIf(!haveData).each(dialects)('RFM on Online Retail against the reference ($name)', ({ url }) => {
-  let t: Tailor;
+  let t: TestTailor;
   let run: RfmRun;
   let customerOf: Map<string, string>;
 
   beforeAll(async () => {
-    t = await createTailor(loadConfig({}, { db: await url() }));
+    t = await createTestTailor(loadConfig({}, { db: await url() }));
     const s = await importFile(t, {
       kind: 'orders', file: RETAIL, currency: 'GBP', map: 'userId=CustomerID,orderId=InvoiceNo,timestamp=InvoiceDate,total=TotalPrice',
       rejects: path.join(tempDir('tailor-rfm-'), 'retail.rejects.jsonl'),

@@ -3,19 +3,19 @@ import { loadConfig } from '../../src/config.ts';
 import { DAY_MS, emptyHistogram, ORDER_EVENT } from '../../src/core/features/catalog.ts';
 import { runRfm } from '../../src/core/features/rfm-run.ts';
 import { rfmWindow } from '../../src/core/features/rfm.ts';
-import { createTailor, type Tailor } from '../../src/main.ts';
 import { fromJson, toJson, toTs } from '../../src/store/sql/codec.ts';
 import { createRfmStore, loadAggregates, storedRfm } from '../../src/store/features/rfm-store.ts';
 import { dialects } from '../helpers/databases.ts';
+import { createTestTailor, type TestTailor } from '../helpers/tailor.ts';
 
 const AS_OF = Date.UTC(2011, 11, 10);
 const NOW = Date.UTC(2026, 10, 1);
 let seq = 0;
 
 describe.each(dialects)('RFM store on $name', ({ url }) => {
-  let t: Tailor;
+  let t: TestTailor;
   beforeEach(async () => {
-    t = await createTailor(loadConfig({}, { db: await url() }));
+    t = await createTestTailor(loadConfig({}, { db: await url() }));
   });
   afterEach(async () => {
     await t.close();

@@ -2,14 +2,24 @@ import type { FastifyInstance } from 'fastify';
 import { loadConfig } from '../../src/config.ts';
 import type { Message } from '../../src/core/schemas/segment-message.ts';
 import { validateMessage } from '../../src/core/ingest/validate-message.ts';
-import { createServer, createTailor, type Tailor } from '../../src/main.ts';
+import type { Config } from '../../src/config.ts';
+import { createServer, createTailor, openStore, type Tailor, type TailorOptions } from '../../src/main.ts';
+import type { Database } from '../../src/store/sql/database.ts';
 
 export const KEYS = { writeKey: 'wk_test_write_key', adminKey: 'ak_test_admin_key' };
 export const WRITE_AUTH = `Basic ${Buffer.from(`${KEYS.writeKey}:`).toString('base64')}`;
 export const ADMIN_AUTH = `Bearer ${KEYS.adminKey}`;
 
-export async function openTailor(db: string, now?: () => number, onError?: (e: unknown) => void): Promise<Tailor> {
-  return createTailor(loadConfig({}, { db }), { ...(now ? { clock: { now } } : {}), ...(onError ? { onError } : {}) });
+/** A Tailor with a handle on its database, for tests that look at or write the tables directly. */
+export type TestTailor = Tailor & { db: Database };
+
+export async function createTestTailor(config: Config, opts: Omit<TailorOptions, 'database'> = {}): Promise<TestTailor> {
+  const { db } = await openStore(config);
+  return Object.assign(await createTailor(config, { ...opts, database: db }), { db });
+}
+
+export async function openTailor(db: string, now?: () => number, onError?: (e: unknown) => void): Promise<TestTailor> {
+  return createTestTailor(loadConfig({}, { db }), { ...(now ? { clock: { now } } : {}), ...(onError ? { onError } : {}) });
 }
 
 export async function openApp(db: string) {

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Tailor } from '../../src/main.ts';
 import { dialects } from '../helpers/databases.ts';
 import { startServer } from '../helpers/server-process.ts';
-import { KEYS, openTailor, WRITE_AUTH } from '../helpers/tailor.ts';
+import { KEYS, openTailor, WRITE_AUTH, type TestTailor } from '../helpers/tailor.ts';
 
 // An event is durable before the 200: kill -9 the server while requests are in flight, then every
 // acknowledged messageId must be in the database.
@@ -36,7 +35,7 @@ describe.each(dialects)('durability under kill -9 on $name', ({ url }) => {
     await exited;
     await Promise.all(workers);
 
-    const t: Tailor = await openTailor(db);
+    const t: TestTailor = await openTailor(db);
     try {
       const stored = new Set<string>();
       for (let i = 0; i < acked.length; i += 500) {

@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { Analytics } from '@segment/analytics-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ProfileDocument } from '../../src/store/profiles/profile-queries.ts';
+import type { ProfileDocument } from '../../src/core/profiles/ports.ts';
 import { dialects } from '../helpers/databases.ts';
 import { ADMIN_AUTH, KEYS, openApp } from '../helpers/tailor.ts';
 

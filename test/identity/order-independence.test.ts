@@ -1,9 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Tailor } from '../../src/main.ts';
 import { fromJson, fromTs } from '../../src/store/sql/codec.ts';
 import { dialects } from '../helpers/databases.ts';
-import { msg, openTailor } from '../helpers/tailor.ts';
+import { msg, openTailor, type TestTailor } from '../helpers/tailor.ts';
 
 // Identity resolution: the final state does not depend on the order (or batching) in which the same
 // events arrive. Ids are drawn from small pools so that links, merges and aliases happen often.
@@ -32,7 +31,7 @@ const scenario = fc.array(raw, { minLength: 1, maxLength: 25 }).chain((list) => 
   cutsB: fc.array(fc.integer({ min: 1, max: 6 }), { minLength: 30, maxLength: 30 }),
 }));
 
-async function replay(t: Tailor, messages: Record<string, unknown>[], cuts: number[]) {
+async function replay(t: TestTailor, messages: Record<string, unknown>[], cuts: number[]) {
   for (let i = 0, c = 0; i < messages.length; c++) {
     const n = cuts[c % cuts.length]!;
     await t.ingest(messages.slice(i, i + n).map((m) => msg(m)));
@@ -41,7 +40,7 @@ async function replay(t: Tailor, messages: Record<string, unknown>[], cuts: numb
 }
 
 /** Live profiles described without their (random) ids: identities, traits, events, first/last seen. */
-async function canonical(t: Tailor) {
+async function canonical(t: TestTailor) {
   const k = t.db.kysely;
   const profiles = await k.selectFrom('profiles').selectAll().where('merged_into', 'is', null).execute();
   const identities = await k.selectFrom('identities').select(['kind', 'value', 'profile_id']).execute();

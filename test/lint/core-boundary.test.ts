@@ -13,7 +13,7 @@ describe('lint: src/core import boundary', () => {
     ["import fs from 'node:fs';", 'no I/O'],
     ["import Database from 'better-sqlite3';", 'no I/O'],
     ["import { Kysely } from 'kysely';", 'no I/O'],
-    ["import { openDatabase } from '../../store/database.ts';", 'outer layers'],
+    ["import { openDatabase } from '../../store/sql/database.ts';", 'outer layers'],
     ["import { buildApp } from '../../server/app.ts';", 'outer layers'],
     ['export const x = process.env.X;', 'no I/O'],
   ])('rejects %s in src/core', async (code, why) => {

@@ -3,10 +3,9 @@ import { DAY_MS } from '../../src/core/features/catalog.ts';
 import type { ClassificationMetrics, RegressionMetrics } from '../../src/core/ml/predict/holdout-metrics.ts';
 import { DEFAULT_DEMO_END, loadDemo } from '../../src/demo/load-demo.ts';
 import { retrainTarget } from '../../src/jobs/retrain-target.ts';
-import type { Tailor } from '../../src/main.ts';
 import { createModelData } from '../../src/store/models/model-data-store.ts';
 import { dialects } from '../helpers/databases.ts';
-import { msg, openTailor } from '../helpers/tailor.ts';
+import { msg, openTailor, type TestTailor } from '../helpers/tailor.ts';
 
 const END = DEFAULT_DEMO_END.getTime();
 
@@ -15,7 +14,7 @@ const END = DEFAULT_DEMO_END.getTime();
  * learnable) through the composition root, so training runs on the model worker thread.
  */
 describe.each(dialects)('predictive models on $name', ({ url }) => {
-  let t: Tailor;
+  let t: TestTailor;
   let now = END;
 
   beforeAll(async () => {
@@ -135,7 +134,7 @@ describe.each(dialects)('predictive models on $name', ({ url }) => {
 });
 
 describe.each(dialects)('training data on $name has no leakage', ({ url }) => {
-  let t: Tailor;
+  let t: TestTailor;
   const T0 = Date.UTC(2026, 0, 1);
   const order = (userId: string, day: number, revenue: number) =>
     msg({ type: 'track', event: 'Order Completed', userId, timestamp: new Date(T0 + day * DAY_MS).toISOString(), properties: { revenue } });

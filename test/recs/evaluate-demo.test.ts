@@ -1,16 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evaluateRecommendations } from '../../src/core/content/recommendations/evaluate.ts';
 import { loadDemo } from '../../src/demo/load-demo.ts';
-import type { Tailor } from '../../src/main.ts';
 import { createRecsStore } from '../../src/store/content/recs-store.ts';
 import { dialects } from '../helpers/databases.ts';
-import { openTailor } from '../helpers/tailor.ts';
+import { openTailor, type TestTailor } from '../helpers/tailor.ts';
 
 // The demo shop's customers have planted category preferences and its products a Zipf-like
 // popularity (src/demo/customers.ts, catalog.ts, product-picker.ts): item-item CF must find the
 // former and so beat plain popularity, which captures only the latter.
 describe.each(dialects)('recommendation evaluation on the demo data ($name)', ({ name, url }) => {
-  let t: Tailor;
+  let t: TestTailor;
   beforeAll(async () => {
     t = await openTailor(await url());
     await loadDemo(t, { customers: 500, seed: 7 });

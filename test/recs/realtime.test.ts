@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DAY_MS } from '../../src/core/features/catalog.ts';
 import { buildRecommendations } from '../../src/core/content/recommendations/build.ts';
-import type { Tailor } from '../../src/main.ts';
 import { upsertProducts } from '../../src/store/imports/product-store.ts';
-import { createRecsStore, loadRecommendations } from '../../src/store/content/recs-store.ts';
+import { createRecsStore } from '../../src/store/content/recs-store.ts';
+import { loadRecommendations } from '../../src/store/content/recs-queries.ts';
 import { tempSqlite } from '../helpers/databases.ts';
-import { msg, openTailor } from '../helpers/tailor.ts';
+import { msg, openTailor, type TestTailor } from '../helpers/tailor.ts';
 
 const NOW = Date.UTC(2026, 0, 20);
 const iso = (daysAgo: number) => new Date(NOW - daysAgo * DAY_MS).toISOString();
@@ -15,7 +15,7 @@ const order = (userId: string, ids: string[], daysAgo: number) => msg({ type: 't
 // The composition root wires the real-time queue to refreshRecommendations: an order that
 // arrives after the build updates that buyer's stored list without another build.
 describe('recommendations follow new orders through the real-time queue', () => {
-  let t: Tailor;
+  let t: TestTailor;
   beforeAll(async () => {
     t = await openTailor(tempSqlite(), () => NOW);
     await upsertProducts(t.db, ['a', 'b', 'c', 'd'].map((id) => ({

@@ -2,11 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DAY_MS } from '../../src/core/features/catalog.ts';
 import { buildRecommendations, loadMatrix, refreshRecommendations } from '../../src/core/content/recommendations/build.ts';
 import { itemCosine } from '../../src/core/content/recommendations/similarity.ts';
-import type { Tailor } from '../../src/main.ts';
 import { upsertProducts } from '../../src/store/imports/product-store.ts';
-import { createRecsStore, loadRecommendations } from '../../src/store/content/recs-store.ts';
+import { createRecsStore } from '../../src/store/content/recs-store.ts';
+import { loadRecommendations } from '../../src/store/content/recs-queries.ts';
 import { dialects } from '../helpers/databases.ts';
-import { msg, openTailor } from '../helpers/tailor.ts';
+import { msg, openTailor, type TestTailor } from '../helpers/tailor.ts';
 
 const NOW = Date.UTC(2026, 0, 20);
 const iso = (daysAgo: number) => new Date(NOW - daysAgo * DAY_MS).toISOString();
@@ -19,7 +19,7 @@ const order = (userId: string, ids: string[], daysAgo: number) => msg({ type: 't
   properties: { order_id: `o-${userId}-${daysAgo}`, revenue: 10, products: ids.map((product_id) => ({ product_id, quantity: 1 })) } });
 
 describe.each(dialects)('recommendations store on $name', ({ url }) => {
-  let t: Tailor;
+  let t: TestTailor;
   const id = async (userId: string) => (await t.profiles.resolve({ userId }))!;
 
   beforeAll(async () => {

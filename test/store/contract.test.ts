@@ -4,13 +4,12 @@ import { createIngestStore } from '../../src/store/ingest/ingest-store.ts';
 import { migrate } from '../../src/store/migrate.ts';
 import { plainCodec } from '../../src/core/pii-codec.ts';
 import { planBatch } from '../../src/core/ingest/plan-batch.ts';
-import type { Tailor } from '../../src/main.ts';
 import { dialects } from '../helpers/databases.ts';
-import { msg, openTailor } from '../helpers/tailor.ts';
+import { msg, openTailor, type TestTailor } from '../helpers/tailor.ts';
 
 // One storage contract, run against a real SQLite file and (when configured) a real PostgreSQL.
 describe.each(dialects)('storage contract on $name', ({ url }) => {
-  let t: Tailor;
+  let t: TestTailor;
   beforeEach(async () => {
     t = await openTailor(await url());
   });

@@ -4,11 +4,10 @@ import { TailorError } from '../../core/errors.ts';
 import { ORDER_EVENT } from '../../core/features/catalog.ts';
 import { parseDate } from '../../core/identity/dates.ts';
 import type { PurchaseModelName } from '../../core/ml/clv/model.ts';
-import { runClv, topByClv, type ClvRun } from '../../core/ml/clv/run.ts';
-import { DAY_MS, type TimeUnit, type TransactionLog } from '../../core/ml/clv/summary.ts';
+import { fitClv } from '../../core/ml/clv/clv-service.ts';
+import { topByClv, type ClvRun } from '../../core/ml/clv/run.ts';
+import type { TimeUnit } from '../../core/ml/clv/summary.ts';
 import { readTransactionsFile, type TransactionsFile } from '../../io/transactions-file.ts';
-import { loadClvOrders } from '../../store/models/clv-order-queries.ts';
-import { saveModelFeatures } from '../../store/models/model-features.ts';
 import { withTailor } from '../context.ts';
 import { print, table } from '../output.ts';
 
@@ -61,28 +60,15 @@ export function registerClv(program: Command): void {
         if (flags.save) throw new TailorError('invalid_argument', '--save writes to the store and cannot be used with --transactions', 'save');
         const start = performance.now();
         const file = await readTransactionsFile(flags.transactions, flags.columns === undefined ? {} : { columns: flags.columns });
-        const run = fit(file.log, c, Math.min(c.asOf ?? Infinity, file.lastAt));
+        const run = fitClv(file.log, c, Math.min(c.asOf ?? Infinity, file.lastAt), () => performance.now());
         report(flags, run, c, { kind: 'file', file: flags.transactions, rows: file.rows, bad: file.bad, badExamples: file.badExamples, columns: file.columns }, null, start);
         return;
       }
       if (flags.columns !== undefined) throw new TailorError('invalid_argument', '--columns needs --transactions', 'columns');
       await withTailor(cmd, async (t) => {
         const start = performance.now();
-        const asOf = c.asOf ?? t.clock.now();
-        const log = await loadClvOrders(t.db, asOf);
-        if (log.ids.length === 0) throw new TailorError('invalid_argument', `no "${ORDER_EVENT}" events up to ${new Date(asOf).toISOString()}`, 'asOf');
-        const run = fit(log, c, asOf);
-        let saved: { p_alive: { written: number; cleared: number }; clv: { written: number; cleared: number } } | null = null;
-        if (flags.save) {
-          const now = t.clock.now();
-          const ids = run.summary.ids;
-          saved = {
-            p_alive: await saveModelFeatures(t.db, 'p_alive', ids, run.scores.pAlive, now),
-            clv: await saveModelFeatures(t.db, 'clv', ids, run.scores.clv, now),
-          };
-          await t.segments.recomputeUsing((f) => f === 'p_alive' || f === 'clv');
-        }
-        report(flags, run, c, { kind: 'store', orders: log.at.length, asOf: new Date(asOf).toISOString() }, saved, start);
+        const { run, orders, asOf, saved } = await t.clv.fitStore({ ...c, save: !!flags.save });
+        report(flags, run, c, { kind: 'store', orders, asOf: new Date(asOf).toISOString() }, saved, start);
       });
     });
 }
@@ -104,25 +90,6 @@ Examples:
   tailor clv fit --transactions CDNOW_master.txt --columns 0,1,3 --calibration-end 1997-09-30
   tailor clv fit --as-of 2011-12-10 --save
 `;
-
-function fit(log: TransactionLog, c: Checked, dataEnd: number): ClvRun {
-  const calibrationEnd = c.calibrationEnd ?? dataEnd;
-  let holdoutEnd = c.holdoutEnd;
-  if (holdoutEnd === undefined && Math.floor(dataEnd / DAY_MS) > Math.floor(calibrationEnd / DAY_MS)) holdoutEnd = dataEnd;
-  if (holdoutEnd !== undefined && Math.floor(holdoutEnd / DAY_MS) <= Math.floor(calibrationEnd / DAY_MS)) {
-    throw new TailorError('invalid_argument', '--holdout-end must be a later day than the calibration end', 'holdoutEnd');
-  }
-  try {
-    return runClv(log, {
-      calibrationEnd, ...(holdoutEnd === undefined ? {} : { holdoutEnd }),
-      unit: c.unit, horizon: c.horizon, annualDiscountRate: c.discountRate, model: c.model,
-    }, () => performance.now());
-  } catch (e) {
-    // The models' own range errors (no customers, no repeat purchase) are the input's fault.
-    if (e instanceof RangeError) throw new TailorError('invalid_argument', e.message, 'transactions');
-    throw e;
-  }
-}
 
 function check(f: ClvFlags): Checked {
   const date = (s: string | undefined, flag: string, field: string): number | undefined => {

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { TailorError } from '../../core/errors.ts';
 import { FEATURES, featureValue, type FeatureRow } from '../../core/features/catalog.ts';
 import { parseDate } from '../../core/identity/dates.ts';
-import { currentFeatures, featuresAsOf, recomputeAllFeatures, type RecomputeSummary } from '../../store/features/feature-store.ts';
+import type { RecomputeSummary } from '../../core/features/feature-service.ts';
 import { withTailor } from '../context.ts';
 import { print, table } from '../output.ts';
 
@@ -20,10 +20,8 @@ export function registerFeatures(program: Command): void {
       await withTailor(cmd, async (t) => {
         const bar = !flags.json && process.stderr.isTTY ? progressBar() : undefined;
         try {
-          const s = await recomputeAllFeatures(t.db, asOf ?? t.clock.now(), {
-            now: t.clock.now(),
-            onProgress: bar ? (done, total) => (bar.getTotal() === total ? bar.update(done) : (bar.setTotal(total), bar.update(done))) : undefined,
-          });
+          const s = await t.features.recompute(asOf,
+            bar ? (done, total) => (bar.getTotal() === total ? bar.update(done) : (bar.setTotal(total), bar.update(done))) : undefined);
           bar?.stop();
           print(!!flags.json, { ...s, asOf: new Date(s.asOf).toISOString() }, () => describeRecompute(s));
         } finally {
@@ -38,10 +36,7 @@ export function registerFeatures(program: Command): void {
     .action(async (ref: string, flags: Flags, cmd: Command) => {
       const asOf = flags.asOf === undefined ? undefined : instant(flags.asOf);
       await withTailor(cmd, async (t) => {
-        const id = await t.profiles.resolve({ id: ref });
-        if (!id) throw new TailorError('not_found', `no profile '${ref}'`, 'profile');
-        const at = asOf ?? t.clock.now();
-        const row = asOf === undefined ? await currentFeatures(t.db, id, at) : await featuresAsOf(t.db, id, at);
+        const { profileId: id, at, row } = await t.features.show(ref, asOf);
         const values = Object.fromEntries(Object.keys(FEATURES).map((name) => [name, featureValue(name, row, at)]));
         print(!!flags.json, {
           profileId: id, asOf: new Date(at).toISOString(), features: values,

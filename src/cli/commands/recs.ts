@@ -2,13 +2,13 @@ import { performance } from 'node:perf_hooks';
 import type { Command } from 'commander';
 import { TailorError } from '../../core/errors.ts';
 import { parseDate } from '../../core/identity/dates.ts';
-import { buildRecommendations, type BuildResult } from '../../core/content/recommendations/build.ts';
+import type { BuildResult } from '../../core/content/recommendations/build.ts';
 import { MAX_PER_CATEGORY } from '../../core/content/recommendations/diversity.ts';
-import { DEFAULT_K, evaluateRecommendations, HOLDOUT_DAYS, type EvaluationReport } from '../../core/content/recommendations/evaluate.ts';
+import { DEFAULT_K, HOLDOUT_DAYS, type EvaluationReport } from '../../core/content/recommendations/evaluate.ts';
 import { HALF_LIFE_DAYS, KIND_WEIGHT } from '../../core/content/recommendations/interactions.ts';
 import type { RankingMetrics } from '../../core/content/recommendations/metrics.ts';
 import { TOP_K } from '../../core/content/recommendations/similarity.ts';
-import { createRecsStore, loadRecommendations, type RecommendedProduct } from '../../store/content/recs-store.ts';
+import type { RecommendedProduct } from '../../core/content/recommendations/recs-service.ts';
 import { withTailor } from '../context.ts';
 import { print, table } from '../output.ts';
 
@@ -23,7 +23,7 @@ export function registerRecs(program: Command): void {
       const asOf = flags.asOf === undefined ? undefined : instant(flags.asOf, 'as-of');
       await withTailor(cmd, async (t) => {
         const start = performance.now();
-        const r = await buildRecommendations(createRecsStore(t.db), { asOf: asOf ?? t.clock.now(), now: t.clock.now() });
+        const r = await t.recs.build(asOf);
         const durationMs = Math.round(performance.now() - start);
         print(!!flags.json, { ...r, asOf: new Date(r.asOf).toISOString(), durationMs }, () => describeBuild(r, durationMs));
       });
@@ -35,9 +35,7 @@ export function registerRecs(program: Command): void {
     .action(async (ref: string, flags: { limit: string; json?: boolean }, cmd: Command) => {
       const limit = whole(flags.limit, 'limit', 1, 100);
       await withTailor(cmd, async (t) => {
-        const id = await t.profiles.resolve({ id: ref });
-        if (!id) throw new TailorError('not_found', `no profile '${ref}'`, 'profile');
-        const list = await loadRecommendations(t.db, id, limit);
+        const { profileId: id, recommendations: list } = await t.recs.show(ref, limit);
         print(!!flags.json, { profileId: id, recommendations: list }, () => describeList(id, list));
       });
     });
@@ -50,7 +48,7 @@ export function registerRecs(program: Command): void {
       const k = whole(flags.k, 'k', 1, 100);
       const cutoff = flags.cutoff === undefined ? undefined : instant(flags.cutoff, 'cutoff');
       await withTailor(cmd, async (t) => {
-        const r = await evaluateRecommendations(createRecsStore(t.db), { cutoff, k });
+        const r = await t.recs.evaluate({ cutoff, k });
         print(!!flags.json, { ...r, cutoff: new Date(r.cutoff).toISOString(), end: new Date(r.end).toISOString() }, () => describeEvaluation(r));
       });
     });

@@ -2,10 +2,9 @@ import { performance } from 'node:perf_hooks';
 import type { Command } from 'commander';
 import { TailorError } from '../../core/errors.ts';
 import { ORDER_EVENT } from '../../core/features/catalog.ts';
-import { runRfm, type RfmRun } from '../../core/features/rfm-run.ts';
+import type { RfmRun } from '../../core/features/rfm-run.ts';
 import { DEFAULT_RFM_WINDOW_DAYS, type RfmGroupSummary } from '../../core/features/rfm.ts';
 import { parseDate } from '../../core/identity/dates.ts';
-import { createRfmStore } from '../../store/features/rfm-store.ts';
 import { withTailor } from '../context.ts';
 import { print, table } from '../output.ts';
 
@@ -24,11 +23,7 @@ export function registerRfm(program: Command): void {
       const asOf = flags.asOf === undefined ? undefined : instant(flags.asOf);
       await withTailor(cmd, async (t) => {
         const start = performance.now();
-        const run = await runRfm(createRfmStore(t.db), {
-          asOf: asOf ?? t.clock.now(), windowDays: window, save: flags.save, now: t.clock.now(),
-        }, () => performance.now());
-        // Segments over rfm_* features follow the new scores (the scores change only here).
-        if (flags.save) await t.segments.recomputeUsing((f) => f.startsWith('rfm_'));
+        const run = await t.rfm.run({ asOf, windowDays: window, save: flags.save });
         const durationMs = Math.round(performance.now() - start);
         const timings = Object.fromEntries(Object.entries(run.timings).map(([k, v]) => [k, Math.round(v)]));
         print(!!flags.json, { ...run.summary, saved: run.saved, durationMs, timings }, () => describe(run, durationMs));

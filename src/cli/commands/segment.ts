@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { TailorError } from '../../core/errors.ts';
 import type { ExplainNode } from '../../core/segments/evaluate.ts';
 import { csvLine } from '../../core/csv-line.ts';
-import { segmentDocument } from '../../server/routes/segments.ts';
+import { segmentDocument } from '../../core/segments/segment-document.ts';
 import { withTailor } from '../context.ts';
 import { readJson } from '../read-json.ts';
 import { print, table } from '../output.ts';

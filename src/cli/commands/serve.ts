@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import pino from 'pino';
 import { createServer, createTailor, ensureKeys } from '../../main.ts';
-import { storeCounts } from '../../store/system/status-queries.ts';
 import { configFrom } from '../context.ts';
 
 export interface ServeOptions { demo: boolean; port?: string }
@@ -18,7 +17,7 @@ export function registerServe(program: Command): void {
       const keys = await ensureKeys(t);
       const caught = await t.catchUp();
       if (caught) logger.info({ profiles: caught }, 'segments caught up with changes an unclean stop left unprocessed');
-      if (opts.demo && (await storeCounts(t.db)).events === 0) {
+      if (opts.demo && (await t.status.counts()).events === 0) {
         const { loadDemo } = await import('../../demo/load-demo.ts');
         logger.info('empty database: loading demo data (skip with --no-demo)');
         const r = await loadDemo(t, { customers: 2000, seed: 1 });
@@ -47,6 +46,6 @@ export function registerServe(program: Command): void {
       if (keys.generated) {
         process.stdout.write(`\nGenerated API keys (shown once; stored in the database):\n  write key: ${keys.writeKey}\n  admin key: ${keys.adminKey}\n\n`);
       }
-      process.stdout.write(`Tailor listening on ${address} (${t.db.dialect})\n`);
+      process.stdout.write(`Tailor listening on ${address} (${t.dialect})\n`);
     });
 }

@@ -1,6 +1,14 @@
 import { compareCodePoints } from '../features/code-point-order.ts';
 import type { BatchPlan } from '../ingest/plan-batch.ts';
-import type { ConsentTx } from '../ports.ts';
+
+/** What the ingest transaction reads and writes of consent (see updateConsents below). */
+export interface ConsentTx {
+  loadConsents(profileIds: string[]): Promise<ConsentRecord[]>;
+  /** The stored messages of these profiles at exactly these instants. */
+  consentMessagesAt(keys: { profileId: string; at: number }[]): Promise<ConsentMessage[]>;
+  saveConsents(records: ConsentRecord[]): Promise<void>;
+  deleteConsents(profileIds: string[]): Promise<void>;
+}
 
 /** A profile's consent for one purpose, as stored. */
 export interface ConsentRecord { profileId: string; purpose: string; granted: boolean; updatedAt: number; source: string }

@@ -1,10 +1,10 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { TailorError } from '../../core/errors.ts';
-import type { ProfileQueries } from '../../store/profiles/profile-queries.ts';
+import type { ProfileQueriesPort } from '../../core/profiles/ports.ts';
 import { requireRole, type AuthKeys } from '../auth.ts';
 import { intParam } from '../params.ts';
 
-export type ProfileService = Pick<ProfileQueries, 'resolve' | 'get' | 'list' | 'history'>;
+export type ProfileService = Pick<ProfileQueriesPort, 'resolve' | 'get' | 'list' | 'history'>;
 
 /** Admin read API over profiles. */
 export function profileRoutes(app: FastifyInstance, svc: ProfileService, keys: AuthKeys): void {

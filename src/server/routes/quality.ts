@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { QualityReport } from '../../store/system/status-queries.ts';
+import type { QualityReport } from '../../core/status/ports.ts';
 import { requireRole, type AuthKeys } from '../auth.ts';
 import { intParam } from '../params.ts';
 

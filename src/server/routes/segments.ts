@@ -2,24 +2,16 @@ import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { TailorError } from '../../core/errors.ts';
 import type { SegmentEngine } from '../../core/segments/engine.ts';
-import type { SegmentRecord } from '../../core/segments/ports.ts';
-import type { SegmentQueries } from '../../store/segments/segment-queries.ts';
+import type { SegmentQueriesPort } from '../../core/segments/queries.ts';
+import { segmentDocument } from '../../core/segments/segment-document.ts';
 import { requireRole, type AuthKeys } from '../auth.ts';
 import { intParam, jsonBody as body } from '../params.ts';
 import { csvLine } from '../../core/csv-line.ts';
 
 export interface SegmentService {
   engine: Pick<SegmentEngine, 'list' | 'get' | 'create' | 'update' | 'remove' | 'recompute' | 'preview' | 'explain'>;
-  queries: Pick<SegmentQueries, 'members' | 'allMembers' | 'describe' | 'sizes' | 'profileHistory'>;
+  queries: Pick<SegmentQueriesPort, 'members' | 'allMembers' | 'describe' | 'sizes' | 'profileHistory'>;
   resolveProfile(ref: string): Promise<string | null>;
-}
-
-export function segmentDocument(s: SegmentRecord) {
-  return {
-    id: s.id, name: s.name, description: s.description, rules: s.rules, options: s.options, version: s.version,
-    status: s.status, size: s.size, createdAt: new Date(s.createdAt).toISOString(), updatedAt: new Date(s.updatedAt).toISOString(),
-    computedAt: s.computedAt === null ? null : new Date(s.computedAt).toISOString(),
-  };
 }
 
 const timeParam = (v: string | undefined, field: string): number | undefined => {

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { StoreCounts } from '../../store/system/status-queries.ts';
+import type { StoreCounts } from '../../core/status/ports.ts';
 
 export interface StatusService {
   counts(): Promise<StoreCounts>;

@@ -9,9 +9,7 @@ import { writeRows, type Column } from '../sql/bulk-write.ts';
 import { fromJson, toInt, toJson, toTs } from '../sql/codec.ts';
 import type { Database } from '../sql/database.ts';
 import { inIds } from '../sql/id-list.ts';
-import { readRows } from '../sql/read-rows.ts';
 
-export { loadRecommendations, type RecommendedProduct } from './recs-queries.ts';
 
 const PAGE = 20_000;
 const CHUNK = 5000;
@@ -41,7 +39,7 @@ export function createRecsStore(db: Database): RecsPort {
         FROM events WHERE type = 'track' AND name IN (?, ?, ?) AND timestamp <= ? AND id > ? ${who ? `AND ${who.where}` : ''}
         ORDER BY id LIMIT ?`;
       for (let after = 0; ;) {
-        const rows = await readRows<EventRow>(db, text, [ORDER_EVENT, ...NAMES, toTs(d, to), after, ...(who ? [who.param] : []), PAGE]);
+        const rows = await db.read<EventRow>(text, [ORDER_EVENT, ...NAMES, toTs(d, to), after, ...(who ? [who.param] : []), PAGE]);
         if (!rows.length) return;
         after = toInt(rows[rows.length - 1]!.id);
         yield rows.flatMap(toInteractions);
@@ -50,27 +48,27 @@ export function createRecsStore(db: Database): RecsPort {
     },
 
     async lastInteractionAt() {
-      const [row] = await readRows<{ t: unknown }>(db, `SELECT ${d === 'postgres' ? '(EXTRACT(EPOCH FROM MAX(timestamp)) * 1000)::float8' : 'MAX(timestamp)'} AS t
+      const [row] = await db.read<{ t: unknown }>(`SELECT ${d === 'postgres' ? '(EXTRACT(EPOCH FROM MAX(timestamp)) * 1000)::float8' : 'MAX(timestamp)'} AS t
         FROM events WHERE type = 'track' AND name IN (?, ?, ?)`, NAMES);
       return row?.t === null || row?.t === undefined ? null : Math.round(Number(row.t));
     },
 
     async catalog(): Promise<CatalogItem[]> {
-      return (await readRows(db, 'SELECT id, category, in_stock FROM products')).map((r) => ({
+      return (await db.read('SELECT id, category, in_stock FROM products')).map((r) => ({
         id: r.id as string, category: (r.category as string | null) ?? null, inStock: Number(r.in_stock) !== 0,
       }));
     },
 
     async memberships(at, profileIds): Promise<Membership[]> {
       const who = profileIds ? inIds(db, 'profile_id', profileIds) : null;
-      const rows = await readRows(db, `SELECT segment_id, profile_id FROM segment_memberships
+      const rows = await db.read(`SELECT segment_id, profile_id FROM segment_memberships
         WHERE entered_at <= ? AND (exited_at IS NULL OR exited_at > ?) ${who ? `AND ${who.where}` : ''}`, [at, at, ...(who ? [who.param] : [])]);
       return rows.map((r) => ({ segmentId: r.segment_id as string, profileId: r.profile_id as string }));
     },
 
     async *profilePages(size) {
       for (let after = ''; ;) {
-        const ids = (await readRows<{ id: string }>(db, 'SELECT id FROM profiles WHERE merged_into IS NULL AND id > ? ORDER BY id LIMIT ?', [after, size]))
+        const ids = (await db.read<{ id: string }>('SELECT id FROM profiles WHERE merged_into IS NULL AND id > ? ORDER BY id LIMIT ?', [after, size]))
           .map((r) => r.id);
         if (!ids.length) return;
         yield ids;
@@ -82,7 +80,7 @@ export function createRecsStore(db: Database): RecsPort {
     async liveProfiles(ids) {
       if (!ids.length) return [];
       const who = inIds(db, 'id', ids);
-      return (await readRows<{ id: string }>(db, `SELECT id FROM profiles WHERE merged_into IS NULL AND ${who.where}`, [who.param])).map((r) => r.id);
+      return (await db.read<{ id: string }>(`SELECT id FROM profiles WHERE merged_into IS NULL AND ${who.where}`, [who.param])).map((r) => r.id);
     },
 
     saveModel: (m) => db.transaction(async (sql) => {
@@ -96,10 +94,10 @@ export function createRecsStore(db: Database): RecsPort {
     }),
 
     async loadModel(): Promise<StoredRecsModel | null> {
-      const [row] = await readRows(db, 'SELECT * FROM recs_models ORDER BY computed_at DESC LIMIT 1');
+      const [row] = await db.read('SELECT * FROM recs_models ORDER BY computed_at DESC LIMIT 1');
       if (!row) return null;
       const neighbours: Neighbours = new Map();
-      for (const r of await readRows(db, 'SELECT item_id, neighbour_id, score FROM item_similarities')) {
+      for (const r of await db.read('SELECT item_id, neighbour_id, score FROM item_similarities')) {
         const list = neighbours.get(r.item_id as string) ?? [];
         list.push({ item: r.neighbour_id as string, sim: Number(r.score) });
         neighbours.set(r.item_id as string, list);

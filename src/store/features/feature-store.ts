@@ -3,6 +3,7 @@ import { toInt } from '../sql/codec.ts';
 import type { Database, SqlRunner } from '../sql/database.ts';
 import { computeFeatureRows } from './feature-sql.ts';
 import { loadFeatureRows, saveFeatureRows } from './feature-rows.ts';
+import type { FeatureBatchPort, RecomputeSummary } from '../../core/features/feature-service.ts';
 
 /**
  * Feature rows outside ingest: the full recompute, the refresh of rows whose windows have moved,
@@ -24,8 +25,6 @@ async function lockLiveProfiles(sql: SqlRunner, after: string, limit: number): P
     [after, limit]);
   return rows.map((r) => r.id);
 }
-
-export interface RecomputeSummary { profiles: number; removed: number; asOf: number; ms: number }
 
 /**
  * Recomputes every live profile's row as of `asOf` with set-based SQL, one transaction per chunk of
@@ -102,4 +101,12 @@ export async function currentFeatures(db: Database, profileId: string, now: numb
   const stored = (await storedFeatures(db, [profileId])).get(profileId);
   if (stored && stored.windowsAsOf <= now && (stored.windowsExpireAt === null || stored.windowsExpireAt > now)) return stored;
   return featuresAsOf(db, profileId, now);
+}
+
+export function createFeatureStore(db: Database): FeatureBatchPort {
+  return {
+    recomputeAll: (asOf, opts) => recomputeAllFeatures(db, asOf, opts),
+    current: (profileId, now) => currentFeatures(db, profileId, now),
+    asOf: (profileId, asOf) => featuresAsOf(db, profileId, asOf),
+  };
 }

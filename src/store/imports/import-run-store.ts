@@ -1,38 +1,21 @@
 import { writeRows, type Column } from '../sql/bulk-write.ts';
 import { toTs } from '../sql/codec.ts';
 import type { Database } from '../sql/database.ts';
-
-export interface ImportRunStart {
-  id: string;
-  kind: string;
-  file: string;
-  startedAt: number;
-}
-
-export interface ImportRunCounts {
-  rowsRead: number;
-  inserted: number;
-  updated: number;
-  merged: number;
-  duplicates: number;
-  rejected: number;
-}
-
-export interface ImportRejectRow {
-  row: number;
-  reason: string;
-  /** The raw record as text. */
-  raw: string;
-}
-
-export type ImportRunStatus = 'running' | 'completed' | 'failed';
+import type { ImportRejectRow, ImportRunCounts, ImportRunsPort, ImportRunStart, ImportRunStatus } from '../../core/imports/ports.ts';
 
 const REJECT_COLS: Column[] = [
   { name: 'run_id', pgType: 'text' }, { name: 'row_number', pgType: 'integer' }, { name: 'reason', pgType: 'text' }, { name: 'raw', pgType: 'text' },
 ];
 
+export function createImportRunStore(db: Database): ImportRunsPort {
+  return {
+    start: (run) => startImportRun(db, run),
+    progress: (runId, counts, rejects, finish) => recordImportProgress(db, runId, counts, rejects, finish || undefined),
+  };
+}
+
 /** Records a run as soon as it starts, so that a crashed import still leaves a trace ("running"). */
-export async function startImportRun(db: Database, run: ImportRunStart): Promise<void> {
+async function startImportRun(db: Database, run: ImportRunStart): Promise<void> {
   await db.transaction(async (sql) => {
     await sql.run('INSERT INTO import_runs (id, kind, file, started_at, status) VALUES (?, ?, ?, ?, ?)',
       [run.id, run.kind, run.file, toTs(sql.dialect, run.startedAt), 'running']);
@@ -43,7 +26,7 @@ export async function startImportRun(db: Database, run: ImportRunStart): Promise
  * After each chunk: the chunk's rejects and the run's running totals, in one transaction. With
  * `finish` the run is closed with its final status.
  */
-export async function recordImportProgress(
+async function recordImportProgress(
   db: Database,
   runId: string,
   counts: ImportRunCounts,

@@ -3,13 +3,7 @@ import { stableStringify } from '../../core/imports/stable-hash.ts';
 import { writeRows, type Column } from '../sql/bulk-write.ts';
 import { fromJson, toJson, toTs } from '../sql/codec.ts';
 import type { Database, SqlRunner } from '../sql/database.ts';
-
-export interface ProductUpsertResult {
-  inserted: number;
-  updated: number;
-  /** Rows identical to what the catalogue already holds: nothing is written for them. */
-  unchanged: number;
-}
+import type { ProductsPort, ProductUpsertResult } from '../../core/imports/ports.ts';
 
 const COLS: Column[] = [
   { name: 'id', pgType: 'text' }, { name: 'name', pgType: 'text' }, { name: 'category', pgType: 'text' },
@@ -74,4 +68,8 @@ export async function upsertProducts(db: Database, products: ProductRecord[], no
       attributes = excluded.attributes, updated_at = excluded.updated_at`);
     return out;
   }, { retries: 5 });
+}
+
+export function createProductStore(db: Database): ProductsPort {
+  return { upsert: (products, now) => upsertProducts(db, products, now) };
 }

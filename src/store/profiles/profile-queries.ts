@@ -6,63 +6,19 @@ import { fromJson, fromTs, fromTsOrNull, toInt } from '../sql/codec.ts';
 import type { Database } from '../sql/database.ts';
 import { currentFeatures } from '../features/feature-store.ts';
 import type { Schema } from '../schema.ts';
-
-export interface ProfileDocument {
-  id: string;
-  traits: Record<string, unknown>;
-  identities: { kind: string; value: string }[];
-  mergedFrom: string[];
-  firstSeenAt: string;
-  lastSeenAt: string;
-  createdAt: string;
-  updatedAt: string;
-  eventCounts: { total: number; byType: Record<string, number>; byName: Record<string, number> };
-  lastEvents: EventDocument[];
-  /** The rule-visible features (catalog.ts) at the time of the request, with the send-hour histogram and category counts. */
-  features: { [name: string]: number | string | null | number[] | Record<string, number>; hourHistogram: number[]; categoryCounts: Record<string, number> };
-  consents: Record<string, { granted: boolean; updatedAt: string }>;
-}
-
-export interface EventDocument {
-  messageId: string;
-  type: string;
-  name: string | null;
-  timestamp: string;
-  receivedAt: string;
-  properties: unknown;
-  context: unknown;
-}
-
-export interface ProfileSummary {
-  id: string;
-  traits: Record<string, unknown>;
-  firstSeenAt: string;
-  lastSeenAt: string;
-}
-
-export interface ChangeDocument {
-  id: number;
-  profileId: string;
-  kind: string;
-  field: string | null;
-  oldValue: unknown;
-  newValue: unknown;
-  source: string;
-  messageId: string | null;
-  at: string;
-}
+import type { ChangeDocument, ProfileDocument, ProfileQueriesPort, ProfileRef, ProfileSummary } from '../../core/profiles/ports.ts';
 
 const iso = (v: unknown) => new Date(fromTs(v)).toISOString();
 
 /** Read side of profiles: look-ups by any identifier, lists with trait filters, history. */
-export class ProfileQueries {
+export class ProfileQueries implements ProfileQueriesPort {
   private readonly k: Kysely<Schema>;
   constructor(private readonly db: Database, private readonly codec: PiiCodec, private readonly clock: Clock = { now: () => Date.now() }) {
     this.k = db.kysely;
   }
 
   /** Resolves an internal id (following merges), a userId, an anonymousId or an email to the live profile id. */
-  async resolve(ref: { id?: string; userId?: string; anonymousId?: string; email?: string }): Promise<string | null> {
+  async resolve(ref: ProfileRef): Promise<string | null> {
     if (ref.id) {
       const p = await this.k.selectFrom('profiles').select(['id', 'merged_into']).where('id', '=', ref.id).executeTakeFirst();
       if (p) return p.merged_into ?? p.id;

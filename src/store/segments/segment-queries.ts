@@ -2,15 +2,12 @@ import type { PiiCodec } from '../../core/pii-codec.ts';
 import { toInt } from '../sql/codec.ts';
 import type { Database, SqlRunner } from '../sql/database.ts';
 import { inIds } from '../sql/id-list.ts';
-
-export interface MemberDocument { profileId: string; userId: string | null; email: string | null; enteredAt: string }
-export interface SizePoint { at: string; size: number; entered: number; exited: number }
-export interface MembershipSpan { segmentId: string; segmentName: string | null; enteredAt: string; exitedAt: string | null }
+import type { MemberDocument, MembershipSpan, SegmentQueriesPort, SizePoint } from '../../core/segments/queries.ts';
 
 const iso = (v: unknown) => new Date(toInt(v)).toISOString();
 
 /** Read side of segments: members (paged, by profile id), size history, a profile's membership history. */
-export class SegmentQueries {
+export class SegmentQueries implements SegmentQueriesPort {
   constructor(private readonly db: Database, private readonly codec: PiiCodec) {}
 
   async members(segmentId: string, opts: { limit: number; cursor?: string | undefined }): Promise<{ total: number; members: MemberDocument[]; nextCursor: string | null }> {

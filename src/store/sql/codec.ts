@@ -1,4 +1,4 @@
-import type { Dialect } from './database.ts';
+import type { Dialect } from './sql-runner.ts';
 
 /** Converting values across the dialect traps: time, JSON and int8-as-string. */
 export const toTs = (dialect: Dialect, ms: number): number | Date => (dialect === 'sqlite' ? ms : new Date(ms));

@@ -1,25 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import type { Schema } from '../schema.ts';
+import type { Dialect, SqlRunner } from './sql-runner.ts';
 import { GroupCommit } from './sqlite-group-commit.ts';
 import { startCheckpointer, type Checkpointer } from './sqlite-checkpointer.ts';
 
-export type Dialect = 'sqlite' | 'postgres';
-
-/**
- * Raw SQL with `?` placeholders, for the hot paths (ingest, import) that live outside the query
- * builder: on SQLite statements are prepared once and cached, which Kysely's driver does not do.
- */
-export interface SqlRunner {
-  readonly dialect: Dialect;
-  all<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T[]>;
-  run(sql: string, params?: readonly unknown[]): Promise<number>;
-  /** The same statement once per parameter list (SQLite's row-at-a-time bulk path); returns the rows changed. */
-  runEach(sql: string, paramLists: readonly (readonly unknown[])[]): Promise<number>;
-}
+export type { Dialect, SqlRunner } from './sql-runner.ts';
 
 export interface Database {
   readonly dialect: Dialect;
@@ -31,22 +20,36 @@ export interface Database {
    * COMMIT (see sqlite-group-commit.ts).
    */
   transaction<T>(fn: (sql: SqlRunner) => Promise<T>, opts?: { retries?: number }): Promise<T>;
+  /**
+   * A read-only query with `?` placeholders. SQLite: outside any write transaction (a WAL read does
+   * not hold up ingest, where `transaction` would take the write lock for the whole scan).
+   * PostgreSQL: a transaction of its own, for the runner's placeholders and prepared statements.
+   */
+  read<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T[]>;
   close(): Promise<void>;
+}
+
+/** How the database is opened (config: TAILOR_SQLITE_SYNC, TAILOR_PG_POOL). */
+export interface DatabaseOptions {
+  /** SQLite: `full` fsyncs every commit; `normal` survives a process crash, not an OS crash. */
+  sqliteSync?: 'normal' | 'full';
+  /** PostgreSQL: connections in the pool. */
+  pgPool?: number;
 }
 
 export const isPostgresUrl = (url: string): boolean => /^postgres(ql)?:\/\//i.test(url);
 
-export async function openDatabase(url: string): Promise<Database> {
-  return isPostgresUrl(url) ? openPostgres(url) : openSqlite(url);
+export async function openDatabase(url: string, opts: DatabaseOptions = {}): Promise<Database> {
+  return isPostgresUrl(url) ? openPostgres(url, opts.pgPool ?? 10) : openSqlite(url, opts.sqliteSync ?? 'normal');
 }
 
-function openSqlite(file: string): Database {
+function openSqlite(file: string, sync: 'normal' | 'full'): Database {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   const db = new SQLite(file);
   db.pragma('journal_mode = WAL');
   // NORMAL in WAL mode: a committed transaction survives a crash of the process (kill -9);
   // only an OS crash or power loss can lose the last commits. TAILOR_SQLITE_SYNC=full trades speed for that.
-  const synchronous = process.env.TAILOR_SQLITE_SYNC === 'full' ? 'FULL' : 'NORMAL';
+  const synchronous = sync === 'full' ? 'FULL' : 'NORMAL';
   db.pragma(`synchronous = ${synchronous}`);
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
@@ -106,6 +109,8 @@ function openSqlite(file: string): Database {
       // A caller that allows retries allows its fn to run again: it may share a commit (see GroupCommit).
       return groups.run(fn, (opts.retries ?? 0) > 0);
     },
+    read: async <T>(text: string, params: readonly unknown[] = []) =>
+      (await kysely.executeQuery(CompiledQuery.raw(text, params.map(sqliteParam)))).rows as T[],
     close: async () => {
       await groups.drain();
       await checkpointer?.stop();
@@ -140,8 +145,8 @@ pg.types.setTypeParser(3802, (v) => v);
 
 const RETRYABLE = new Set(['40001', '40P01', '23505']);
 
-function openPostgres(url: string): Database {
-  const pool = new pg.Pool({ connectionString: url, max: Number(process.env.TAILOR_PG_POOL ?? 10) });
+function openPostgres(url: string, max: number): Database {
+  const pool = new pg.Pool({ connectionString: url, max });
   const kysely = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
   // Raw statements are prepared once per connection (named statements): the hot paths run a few
   // statement shapes over and over, and PostgreSQL would otherwise parse and plan each one anew.
@@ -157,10 +162,7 @@ function openPostgres(url: string): Database {
   };
   const query = (client: pg.PoolClient, s: string, p: readonly unknown[]) =>
     client.query({ ...statement(s), values: p.map(pgParam) });
-  return {
-    dialect: 'postgres',
-    kysely,
-    transaction: async (fn, opts = {}) => {
+  const transaction: Database['transaction'] = async (fn, opts = {}) => {
       for (let attempt = 0; ; attempt++) {
         try {
           // A pool client of its own, like any Kysely query (Kysely shares this pool).
@@ -199,7 +201,12 @@ function openPostgres(url: string): Database {
           await new Promise((r) => setTimeout(r, 5 + Math.random() * 20 * (attempt + 1)));
         }
       }
-    },
+  };
+  return {
+    dialect: 'postgres',
+    kysely,
+    transaction,
+    read: (text, params = []) => transaction((tx) => tx.all(text, params)),
     close: async () => {
       await kysely.destroy();
     },

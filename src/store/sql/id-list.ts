@@ -1,4 +1,4 @@
-import type { Dialect } from './database.ts';
+import type { Dialect } from './sql-runner.ts';
 
 /**
  * `column IN (list)` with the whole list bound as one parameter, on either dialect: a text array on

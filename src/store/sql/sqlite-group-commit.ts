@@ -1,5 +1,5 @@
 import type SQLite from 'better-sqlite3';
-import type { SqlRunner } from './database.ts';
+import type { SqlRunner } from './sql-runner.ts';
 
 interface Pending {
   fn: (sql: SqlRunner) => Promise<unknown>;

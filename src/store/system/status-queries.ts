@@ -1,15 +1,18 @@
 import { sql } from 'kysely';
 import { fromJson, fromTs, toInt } from '../sql/codec.ts';
 import type { Database } from '../sql/database.ts';
+import type { QualityReport, StatusQueriesPort, StoreCounts } from '../../core/status/ports.ts';
+
+export function createStatusQueries(db: Database): StatusQueriesPort {
+  return { counts: () => storeCounts(db), ping: () => pingDatabase(db), qualityReport: (recent) => qualityReport(db, recent) };
+}
 
 /** Health probes hit this often: one trivial query, never a count over events. */
-export async function pingDatabase(db: Database): Promise<void> {
+async function pingDatabase(db: Database): Promise<void> {
   await sql`SELECT 1`.execute(db.kysely);
 }
 
-export interface StoreCounts { profiles: number; identities: number; events: number; products: number; changes: number; qualityIssues: number }
-
-export async function storeCounts(db: Database): Promise<StoreCounts> {
+async function storeCounts(db: Database): Promise<StoreCounts> {
   const k = db.kysely;
   const count = async (t: 'identities' | 'events' | 'products' | 'changes' | 'quality_issues') =>
     toInt((await k.selectFrom(t).select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow()).n);
@@ -24,14 +27,8 @@ export async function storeCounts(db: Database): Promise<StoreCounts> {
   };
 }
 
-export interface QualityReport {
-  total: number;
-  byField: { field: string; reason: string; count: number; example: unknown }[];
-  recent: { profileId: string | null; messageId: string | null; field: string; value: unknown; reason: string; source: string; at: string }[];
-}
-
 /** The data-quality report: invalid values that were left out of profiles, grouped by field and reason. */
-export async function qualityReport(db: Database, recent = 20): Promise<QualityReport> {
+async function qualityReport(db: Database, recent = 20): Promise<QualityReport> {
   const k = db.kysely;
   const groups = await k.selectFrom('quality_issues')
     .select(['field', 'reason', sql<number>`count(*)`.as('n'), sql<number>`max(id)`.as('last')])

@@ -1,0 +1,18 @@
+import { ExperimentService } from '../core/experiments/service.ts';
+import { DueScheduler } from '../jobs/due-scheduler.ts';
+import { createExperimentStore } from '../store/experiments/experiment-store.ts';
+import type { Base } from './base.ts';
+
+/** How often running sequential experiments are looked at (always-valid p-values allow any number of looks). */
+const EXPERIMENT_LOOK_MS = 5 * 60_000;
+
+/** Experiments, and the scheduler that decides them when due. */
+export function wireExperiments(b: Base, audience: (segment: string) => Promise<string[]>) {
+  const experiments = new ExperimentService({ store: createExperimentStore(b.db), now: b.now, newId: b.newId, audience });
+  const scheduler = new DueScheduler({
+    tick: async () => (await experiments.tick()).length,
+    nextDue: () => experiments.nextDue(),
+    now: b.now,
+  }, b.onError, EXPERIMENT_LOOK_MS);
+  return { experiments, scheduler };
+}
