@@ -6,7 +6,13 @@ Uses scipy's special functions (gammaln, hyp2f1, log-sum-exp) to evaluate, on a 
 - BG/NBD (Fader, Hardie & Lee 2005) per-customer log-likelihood, P(alive), conditional expected
   purchases in (T, T+t] and E[X(t)], at the published CDNOW parameters;
 - Pareto/NBD (Fader & Hardie 2005 note, 2F1 form) per-customer log-likelihood and P(alive);
-- Gamma-Gamma (Fader & Hardie 2013) per-customer log-density of zbar and conditional mean.
+- Pareto/NBD conditional expected purchases in (T, T+t] and E[X(t)] (Schmittlein, Morrison &
+  Colombo 1987; Fader & Hardie 2005, "A note on deriving the Pareto/NBD model and related
+  expressions", eqs. for E[Y(t) | x, t_x, T] and E[X(t)]);
+- Gamma-Gamma (Fader & Hardie 2013) per-customer log-density of zbar and conditional mean;
+- discounted CLV as lifetimes' customer_lifetime_value (lifetimes/utils.py) defines it:
+  CLV = sum_{i=1..time} m * (E[Y(i*f)] - E[Y((i-1)*f)]) / (1 + d)^i, with f the model time units
+  per period and d the per-period discount rate, here for both purchase models.
 The formulas are written out here from the papers, on purpose separately from the TypeScript.
 Writes test/fixtures/clv-reference.json, which test/clv/reference.test.ts compares with.
 
@@ -75,6 +81,34 @@ def pn_palive(x, tx, T, r, alpha, s, beta):
     return first / (first + second)
 
 
+def pn_cond(t, x, tx, T, r, alpha, s, beta):
+    # E[Y(t) | x, t_x, T] = (r+x)(beta+T) / ((alpha+T)(s-1)) * [1 - ((beta+T)/(beta+T+t))^(s-1)] * P(alive)
+    return ((r + x) * (beta + T) / ((alpha + T) * (s - 1)) * (1 - ((beta + T) / (beta + T + t)) ** (s - 1))
+            * pn_palive(x, tx, T, r, alpha, s, beta))
+
+
+def pn_uncond(t, r, alpha, s, beta):
+    # E[X(t)] = r beta / (alpha (s-1)) * [1 - (beta/(beta+t))^(s-1)]
+    return r * beta / (alpha * (s - 1)) * (1 - (beta / (beta + t)) ** (s - 1))
+
+
+def lifetimes_clv(predict, x, tx, T, m, time, discount_rate, factor=1.0):
+    """lifetimes.utils._customer_lifetime_value, for one customer: `predict(t)` is the model's
+    conditional expected number of purchases in (T, T+t]; periods are `factor` time units long."""
+    clv = 0.0
+    for step in range(1, time + 1):
+        i = step * factor
+        expected = predict(i, x, tx, T) - predict(i - factor, x, tx, T)
+        clv += m * expected / (1 + discount_rate) ** (i / factor)
+    return clv
+
+
+# CLV cases: (x, t_x, T, order value), weeks; horizons in weeks, annual discount rates; the weekly
+# rate is (1 + annual)^(7/365.25) - 1, the per-period rate lifetimes' discount_rate takes.
+CLV_CUSTOMERS = [(0, 0.0, 38.86, 30.0), (2, 30.43, 38.86, 30.0), (10, 38.0, 38.86, 30.0), (1, 5.0, 38.86, 47.5), (25, 36.0, 38.0, 12.0)]
+CLV_CASES = [(52, 0.0), (52, 0.1), (104, 0.15), (13, 0.1)]
+
+
 def gg_ll(x, z, p, q, gamma):
     px = p * x
     return (gammaln(px + q) - gammaln(px) - gammaln(q) + q * np.log(gamma) + (px - 1) * np.log(z)
@@ -89,7 +123,17 @@ def main():
             h.append([a, b, c, z, float(hyp2f1(a, b, c, z))])
     bg = [dict(x=x, tx=tx, T=T, ll=float(bg_ll(x, tx, T, **BG)), pAlive=float(bg_palive(x, tx, T, **BG)),
                expected={str(t): float(bg_cond(t, x, tx, T, **BG)) for t in HORIZONS}) for (x, tx, T) in CUSTOMERS]
-    pn = [dict(x=x, tx=tx, T=T, ll=float(pn_ll(x, tx, T, **PN)), pAlive=float(pn_palive(x, tx, T, **PN))) for (x, tx, T) in CUSTOMERS]
+    pn = [dict(x=x, tx=tx, T=T, ll=float(pn_ll(x, tx, T, **PN)), pAlive=float(pn_palive(x, tx, T, **PN)),
+               expected={str(t): float(pn_cond(t, x, tx, T, **PN)) for t in HORIZONS}) for (x, tx, T) in CUSTOMERS]
+    bgp = lambda t, x, tx, T: 0.0 if t <= 0 else bg_cond(t, x, tx, T, **BG)
+    pnp = lambda t, x, tx, T: 0.0 if t <= 0 else pn_cond(t, x, tx, T, **PN)
+    clv = []
+    for (horizon, annual) in CLV_CASES:
+        weekly = (1 + annual) ** (7 / 365.25) - 1
+        for (x, tx, T, m) in CLV_CUSTOMERS:
+            clv.append(dict(horizon=horizon, annualDiscountRate=annual, unit='week', x=x, tx=tx, T=T, orderValue=m,
+                            bgnbd=float(lifetimes_clv(bgp, x, tx, T, m, horizon, weekly)),
+                            pareto=float(lifetimes_clv(pnp, x, tx, T, m, horizon, weekly))))
     gg = [dict(x=x, zbar=z, ll=float(gg_ll(x, z, **GG)), expected=float(GG['p'] * (GG['gamma'] + x * z) / (GG['p'] * x + GG['q'] - 1)))
           for (x, z) in [(1, 11.77), (2, 22.35), (5, 40.0), (20, 15.0), (3, 200.0)]]
     out = dict(
@@ -98,7 +142,10 @@ def main():
         bgnbdParams=BG, paretoParams=PN, gammaGammaParams=GG,
         lnGamma=lngamma, hyp2f1=h,
         bgnbd=bg, bgnbdUnconditional={str(t): float(bg_uncond(t, **BG)) for t in HORIZONS},
-        pareto=pn, gammaGamma=gg,
+        pareto=pn, paretoUnconditional={str(t): float(pn_uncond(t, **PN)) for t in HORIZONS}, gammaGamma=gg,
+        clvSource='lifetimes.utils.customer_lifetime_value (sum over periods of m * (E[Y(i)] - E[Y(i-1)]) / (1+d)^i), '
+                  're-implemented in bench/reference/clv_reference.py over the formulas above',
+        clv=clv,
     )
     with open('test/fixtures/clv-reference.json', 'w') as f:
         json.dump(out, f, indent=1)

@@ -18,6 +18,7 @@ const ref = JSON.parse(readFileSync(new URL('../fixtures/clv-reference.json', im
   bgnbd: Customer[];
   bgnbdUnconditional: Record<string, number>;
   pareto: Customer[];
+  paretoUnconditional: Record<string, number>;
   gammaGamma: { x: number; zbar: number; ll: number; expected: number }[];
 };
 
@@ -40,12 +41,14 @@ describe(`CLV maths against scipy (${ref.source})`, () => {
     for (const [t, v] of Object.entries(ref.bgnbdUnconditional)) expect(rel(m.unconditionalExpected(Number(t)), v)).toBeLessThan(1e-10);
   });
 
-  it('Pareto/NBD per-customer log-likelihood and P(alive)', () => {
+  it('Pareto/NBD per-customer log-likelihood, P(alive), conditional and unconditional expectations', () => {
     const m = paretoNbdModel(ref.paretoParams, 0, 0);
     for (const c of ref.pareto) {
       expect(rel(paretoNbdLogLikelihood(ref.paretoParams, { x: [c.x], tx: [c.tx], T: [c.T] }), c.ll)).toBeLessThan(1e-10);
       expect(rel(m.pAlive(c.x, c.tx, c.T), c.pAlive)).toBeLessThan(1e-9);
+      for (const [t, v] of Object.entries(c.expected!)) expect(rel(m.conditionalExpected(Number(t), c.x, c.tx, c.T), v), `x=${c.x} t=${t}`).toBeLessThan(1e-9);
     }
+    for (const [t, v] of Object.entries(ref.paretoUnconditional)) expect(rel(m.unconditionalExpected(Number(t)), v)).toBeLessThan(1e-10);
   });
 
   it('Gamma-Gamma log-density and conditional mean', () => {
