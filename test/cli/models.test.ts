@@ -1,16 +1,13 @@
-import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { rngFor } from '../../src/core/prng.ts';
 import { DEFAULT_DEMO_END, loadDemo } from '../../src/demo/load-demo.ts';
 import { tempDir, tempSqlite } from '../helpers/databases.ts';
-import { BIN } from '../helpers/server-process.ts';
+import { tailorCli } from '../helpers/cli.ts';
 import { openTailor } from '../helpers/tailor.ts';
 
-const exec = promisify(execFile);
-const tailor = (...args: string[]) => exec(process.execPath, [BIN, ...args], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+const tailor = (...args: string[]) => tailorCli(args);
 const failing = async (...args: string[]) => {
   const e = await tailor(...args).then(() => null, (x: { code: number; stderr: string }) => x);
   expect(e, `expected 'tailor ${args.join(' ')}' to fail`).not.toBeNull();

@@ -1,12 +1,9 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { tempSqlite } from '../helpers/databases.ts';
+import { tailorCli } from '../helpers/cli.ts';
 import { msg, openTailor } from '../helpers/tailor.ts';
-import { BIN } from '../helpers/server-process.ts';
 
-const exec = promisify(execFile);
-const run = (db: string, ...args: string[]) => exec(process.execPath, [BIN, '--db', db, 'segment', ...args], { encoding: 'utf8' });
+const run = (db: string, ...args: string[]) => tailorCli(['--db', db, 'segment', ...args]);
 
 describe('tailor segment', () => {
   it('creates, lists, previews, exports members, explains and deletes', async () => {

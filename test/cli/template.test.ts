@@ -1,16 +1,13 @@
-import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import Handlebars from 'handlebars';
 import { describe, expect, it } from 'vitest';
 import { tempDir, tempSqlite } from '../helpers/databases.ts';
-import { BIN } from '../helpers/server-process.ts';
+import { tailorCli } from '../helpers/cli.ts';
 import { msg, openTailor } from '../helpers/tailor.ts';
 
-const exec = promisify(execFile);
 type Failure = { code: number; stdout: string; stderr: string };
-const tailor = (db: string, ...args: string[]) => exec(process.execPath, [BIN, '--db', db, 'template', ...args], { encoding: 'utf8' });
+const tailor = (db: string, ...args: string[]) => tailorCli(['--db', db, 'template', ...args]);
 const failing = async (db: string, ...args: string[]): Promise<Failure> => {
   const e = await tailor(db, ...args).then(() => null, (x: Failure) => x);
   expect(e, `expected 'tailor template ${args.join(' ')}' to fail`).not.toBeNull();

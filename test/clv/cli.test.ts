@@ -1,18 +1,15 @@
 import { fileURLToPath } from 'node:url';
-import { execFile } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { ORDER_EVENT } from '../../src/core/features/catalog.ts';
 import { openDatabase } from '../../src/store/sql/database.ts';
 import { tempDir, tempSqlite } from '../helpers/databases.ts';
-import { BIN } from '../helpers/server-process.ts';
+import { tailorCli } from '../helpers/cli.ts';
 import { msg, openTailor } from '../helpers/tailor.ts';
 
-const exec = promisify(execFile);
 // --db points at a path that must never be created: file mode does not open the store.
-const run = (...args: string[]) => exec(process.execPath, [BIN, 'clv', 'fit', ...args], { encoding: 'utf8' });
+const run = (...args: string[]) => tailorCli(['clv', 'fit', ...args]);
 const fails = (...args: string[]) => run(...args).then(() => { throw new Error('expected a failure'); }, (e: { code: number; stderr: string }) => e);
 
 const ELOG = fileURLToPath(new URL('../../../shared/data/cdnow/cdnowElog.csv', import.meta.url));
@@ -38,8 +35,8 @@ function synthetic(): string {
 describe('tailor clv fit --transactions', () => {
   it.skipIf(!hasElog)('reproduces the published BG/NBD fit on the CDNOW sample, without a database', async () => {
     const db = path.join(tempDir(), 'never', 'tailor.db');
-    const { stdout } = await exec(process.execPath, [BIN, '--db', db, 'clv', 'fit', '--transactions', ELOG, '--columns', 'sampleid,date,sales',
-      '--calibration-end', '1997-09-30', '--holdout-end', '1998-06-30', '--top', '3', '--json'], { encoding: 'utf8' });
+    const { stdout } = await tailorCli(['--db', db, 'clv', 'fit', '--transactions', ELOG, '--columns', 'sampleid,date,sales',
+      '--calibration-end', '1997-09-30', '--holdout-end', '1998-06-30', '--top', '3', '--json']);
     const out = JSON.parse(stdout);
     expect(existsSync(db)).toBe(false);
     expect(out.customers).toBe(2357);
@@ -119,7 +116,7 @@ describe('tailor clv fit (store mode)', () => {
     await t.ingest(events);
     await t.close();
 
-    const { stdout } = await exec(process.execPath, [BIN, '--db', db, 'clv', 'fit', '--as-of', '2022-06-01', '--calibration-end', '2022-03-01', '--save', '--json', '--top', '5'], { encoding: 'utf8' });
+    const { stdout } = await tailorCli(['--db', db, 'clv', 'fit', '--as-of', '2022-06-01', '--calibration-end', '2022-03-01', '--save', '--json', '--top', '5']);
     const out = JSON.parse(stdout);
     expect(out.source).toMatchObject({ kind: 'store', asOf: '2022-06-01T00:00:00.000Z' });
     expect(out.customers).toBe(expected);
@@ -138,7 +135,7 @@ describe('tailor clv fit (store mode)', () => {
       await d.close();
     }
 
-    const none = await exec(process.execPath, [BIN, '--db', db, 'clv', 'fit', '--as-of', '2000-01-01'], { encoding: 'utf8' }).catch((e: { code: number; stderr: string }) => e);
+    const none = await tailorCli(['--db', db, 'clv', 'fit', '--as-of', '2000-01-01']).catch((e: { code: number; stderr: string }) => e);
     expect((none as { code: number }).code).not.toBe(0);
     expect((none as { stderr: string }).stderr).toMatch(/^tailor: no "Order Completed" events up to 2000-01-01/);
   }, 180_000);

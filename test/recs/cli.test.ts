@@ -1,13 +1,10 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadDemo } from '../../src/demo/load-demo.ts';
 import { tempSqlite } from '../helpers/databases.ts';
-import { BIN } from '../helpers/server-process.ts';
+import { tailorCli } from '../helpers/cli.ts';
 import { openTailor } from '../helpers/tailor.ts';
 
-const exec = promisify(execFile);
-const run = (db: string, ...args: string[]) => exec(process.execPath, [BIN, '--db', db, 'recs', ...args], { encoding: 'utf8' });
+const run = (db: string, ...args: string[]) => tailorCli(['--db', db, 'recs', ...args]);
 
 describe('tailor recs', () => {
   const db = tempSqlite();
