@@ -13,12 +13,11 @@ const AFTER = 2;
  * (tracking strings, escapes and nesting), and only that element's text is parsed. Memory holds one
  * element at a time, whatever the file size.
  *
- * Kept hand-written rather than stream-json, by measurement (2026-12-04, 2 shared cores, AMD EPYC,
- * Node 20.20; a 200,000-element array of event objects, 43 MB, read through readRows, best of 5):
- * this decoder 359k rows/s; stream-json 3.9 driven synchronously (jsonParser + streamArray) 85k
- * rows/s; its Node-stream pipeline (parser() + streamArray()) 45k rows/s. stream-json also stops at
- * the first syntax error, so one malformed element would end the import, where this scanner makes
- * it a reject and reads on ("a bad row never stops an import"), and it loses a truncated tail's text.
+ * Kept hand-written rather than stream-json: stream-json was several times slower, driven
+ * synchronously or as a Node-stream pipeline. It also stops at the first syntax error, so one
+ * malformed element would end the import, where this scanner makes it a reject and reads on ("a bad
+ * row never stops an import"), and it loses a truncated tail's text.
+ * Measurements: BENCHMARKS.md, Ingest, "Import decoders (2026-12-04)".
  */
 export class JsonArrayDecoder implements RowDecoder {
   private rows: SourceRow[] = [];

@@ -10,24 +10,15 @@
  * `bounds` argument. Either way the result is exactly Lloyd's (same labels, same centres, up to
  * ties), only cheaper. Distances use assign.ts' kernels (row held in locals for d ≤ 8, centres zero
  * padded; bit-identical to the plain loop), and for d ≤ 8 the whole Hamerly step is one inlined loop.
- * Measured 2026-11-23 (1M×8, k = 8, overlapping blobs box = 1.5, loaded 2-core VM): 40 % of points
- * still need a full scan, ~3.4 distances per point per iteration; 95–115 ms per iteration, of which
- * the E-step is ~82 ms (was 160–200 ms with per-distance sqDist calls). An earlier measurement (before
- * the kernels; 200k×8, k = 20: Hamerly 38–40 ms/it, Elkan 49–58 ms/it) found Elkan, which computes
- * fewer distances (~1 per point per iteration) but streams n·k bounds through memory, not winning in
- * JS, so Hamerly, with O(n) memory, is the default; Elkan has not been re-measured with the kernels.
- * Empty clusters take the points farthest from their centres (as scikit-learn relocates them).
+ * Hamerly is the default: Elkan computes fewer distances but streams n·k bounds through memory, and
+ * did not win in JS; Hamerly needs O(n) memory. Empty clusters take the points farthest from their
+ * centres (as scikit-learn relocates them).
  *
- * Why our own rather than ml.js's `ml-kmeans` 7.0.1 (measured 2026-11-23 on this 2-core machine, Node 20,
- * shared with other jobs so ±30 %; bench/lib/cluster-bench.ts blobs, d = 8, k = 8, 3 restarts; ml-kmeans
- * has no n_init, so it ran 3 seeds and kept the best): 100k rows 6.6 s vs 0.83 s here, 1M rows 155 s vs
- * 13 s here, same inertia. ml-kmeans also needs number[][] (1M small arrays) and has no n_init and no
- * sklearn-style tol. Against scikit-learn 1.2.1 (KMeans lloyd, n_init=3, 2 threads + BLAS), 1M×8, k=8,
- * same data (bench/lib/cluster-bench.ts), single-threaded here, machine shared with other jobs:
- * well-separated blobs (box = 10, 2 iterations; mostly k-means++ seeding) 4.3–4.8 s vs 3.6–3.8 s and
- * 3.1 s vs 2.0 s; overlapping blobs (box = 1.5, 28 vs 24 iterations in the best restart) 11.0 s vs
- * 4.1 s and 12.0 s vs 4.6 s (2.6×; it was 4.6–5.1× before the kernels). Inertia equal to 1e-6.
- * Restarts split across 2 workers (`runs`) can halve our wall time.
+ * Our own rather than ml.js's `ml-kmeans`: it was 8–12× slower on the same data, needs number[][]
+ * (1M small arrays), and has no n_init and no sklearn-style tol. Restarts split across 2 workers
+ * (`runs`) can halve our wall time.
+ * Measurements (per-iteration timings, Hamerly against Elkan, against ml-kmeans and scikit-learn):
+ * BENCHMARKS.md, Models, "k-means: development notes (2026-11-23)".
  */
 import { matrix, type Matrix } from '../matrix.ts';
 import { rngFor } from '../../prng.ts';
