@@ -9,15 +9,16 @@ import { loadConfig } from '../src/config.ts';
 import { TailorError } from '../src/core/errors.ts';
 import { importFile, type ImportOptions, type ImportSummary } from '../src/io/import-file.ts';
 import { fromJson, toInt } from '../src/store/sql/codec.ts';
+import { dataSet } from './helpers/data-sets.ts';
 import { dialects, tempDir, tempSqlite } from './helpers/databases.ts';
 import { createTestTailor, type TestTailor } from './helpers/tailor.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const DATA = path.resolve(ROOT, '../shared/data');
-const RETAIL = path.join(DATA, 'retail/online_retail_invoices.csv');
-const CDNOW = path.join(DATA, 'cdnow/CDNOW_master.txt');
-const haveData = fs.existsSync(RETAIL) && fs.existsSync(CDNOW);
-if (!haveData) console.warn(`[tailor tests] ${DATA} is absent: the Online Retail and CDNOW import tests are skipped.`);
+const RETAIL_SET = dataSet('retail', ['online_retail_invoices.csv'], 'the Online Retail import tests');
+const CDNOW_SET = dataSet('cdnow', ['CDNOW_master.txt'], 'the CDNOW import tests');
+const RETAIL = RETAIL_SET.file('online_retail_invoices.csv');
+const CDNOW = CDNOW_SET.file('CDNOW_master.txt');
+const haveData = RETAIL_SET.available && CDNOW_SET.available;
 
 const RETAIL_MAP = 'userId=CustomerID,orderId=InvoiceNo,timestamp=InvoiceDate,total=TotalPrice';
 const CDNOW_MAP = 'userId=customer_id,timestamp=date,total=dollar_value';

@@ -1,4 +1,3 @@
-import { fileURLToPath } from 'node:url';
 import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -6,15 +5,19 @@ import { ORDER_EVENT } from '../../src/core/features/catalog.ts';
 import { openDatabase } from '../../src/store/sql/database.ts';
 import { tempDir, tempSqlite } from '../helpers/databases.ts';
 import { tailorCli } from '../helpers/cli.ts';
+import { dataSet } from '../helpers/data-sets.ts';
 import { msg, openTailor } from '../helpers/tailor.ts';
 
 // --db points at a path that must never be created: file mode does not open the store.
 const run = (...args: string[]) => tailorCli(['clv', 'fit', ...args]);
 const fails = (...args: string[]) => run(...args).then(() => { throw new Error('expected a failure'); }, (e: { code: number; stderr: string }) => e);
 
-const ELOG = fileURLToPath(new URL('../../../shared/data/cdnow/cdnowElog.csv', import.meta.url));
-const hasElog = existsSync(ELOG);
-if (!hasElog) console.warn(`[clv tests] ${ELOG} not found: the CLI run on the CDNOW sample is skipped.`);
+const CDNOW = dataSet('cdnow', ['cdnowElog.csv'], 'the CLI run on the CDNOW sample');
+const ELOG = CDNOW.file('cdnowElog.csv');
+const hasElog = CDNOW.available;
+
+/** The last day of the synthetic log (day of 2021): with no --holdout-end, the holdout ends there. */
+let syntheticLastDay = 0;
 
 /** A small synthetic log: 40 customers, a few purchases each, some after the calibration end. */
 function synthetic(): string {
@@ -23,6 +26,7 @@ function synthetic(): string {
     const n = 1 + (c % 5);
     for (let k = 0; k < n; k++) {
       const day = 1 + ((c * 7 + k * (3 + (c % 11))) % 120);
+      syntheticLastDay = Math.max(syntheticLastDay, day);
       const d = new Date(Date.UTC(2021, 0, day)).toISOString().slice(0, 10);
       lines.push(`cust${c};${d};${(10 + ((c * 13 + k * 5) % 40)).toFixed(2).replace('.', ',')}`);
     }
@@ -64,7 +68,11 @@ describe('tailor clv fit --transactions', () => {
     expect(out.unit).toBe('day');
     expect(out.customers).toBeGreaterThan(20);
     expect(out.top.length).toBe(out.customers);
-    expect(out.holdoutEnd).toBe(out.holdout ? out.holdoutEnd : null);
+    // No --holdout-end: the data run past the calibration end, so the holdout ends at the last
+    // transaction's day (a holdout must exist, and its end is that day, not just "some value").
+    expect(syntheticLastDay).toBeGreaterThan(59);
+    expect(out.holdout).not.toBeNull();
+    expect(out.holdoutEnd).toBe(new Date(Date.UTC(2021, 0, syntheticLastDay)).toISOString());
     for (const c of out.top) {
       expect(c.pAlive).toBeGreaterThan(0);
       expect(c.pAlive).toBeLessThanOrEqual(1);

@@ -6,6 +6,7 @@ import { runRfm, type RfmRun } from '../../src/core/features/rfm-run.ts';
 import { rfmCustomer, type RfmGroupSummary } from '../../src/core/features/rfm.ts';
 import { importFile } from '../../src/io/import-file.ts';
 import { createRfmStore, storedRfm } from '../../src/store/features/rfm-store.ts';
+import { dataSet } from '../helpers/data-sets.ts';
 import { dialects, tempDir } from '../helpers/databases.ts';
 import { createTestTailor, type TestTailor } from '../helpers/tailor.ts';
 
@@ -15,10 +16,10 @@ import { createTestTailor, type TestTailor } from '../helpers/tailor.ts';
  * every customer's scores and segment exactly, the per-segment means to 1e-6.
  */
 const ROOT = path.resolve(import.meta.dirname, '../..');
-const RETAIL = path.resolve(ROOT, '../shared/data/retail/online_retail_invoices.csv');
+const RETAIL_SET = dataSet('retail', ['online_retail_invoices.csv'], 'the RFM reference test on Online Retail');
+const RETAIL = RETAIL_SET.file('online_retail_invoices.csv');
 const FIXTURE = path.join(ROOT, 'test/fixtures/rfm-retail-reference.json');
-const haveData = fs.existsSync(RETAIL);
-if (!haveData) console.warn(`[tailor tests] ${RETAIL} is absent: the RFM reference test on Online Retail is skipped.`);
+const haveData = RETAIL_SET.available;
 
 type FixtureGroup = RfmGroupSummary & { segment?: string };
 interface Fixture {
