@@ -2,7 +2,13 @@ import type { ColumnType, Generated } from 'kysely';
 
 /**
  * Table types for Kysely. Times are epoch milliseconds (INTEGER) on SQLite and timestamptz on
- * PostgreSQL; JSON is TEXT on SQLite and jsonb on PostgreSQL. Read them through ./codec.ts.
+ * PostgreSQL; JSON is TEXT on SQLite and jsonb on PostgreSQL. Read them through ./sql/codec.ts.
+ *
+ * What these types cover: the tables that Kysely queries touch (Schema below). The hot paths
+ * (ingest, segments, features, imports) also use the raw SQL runner (./sql/sql-runner.ts). The
+ * content and model tables (templates, template_versions, template_blocks, item_similarities,
+ * recs_models, profile_recommendations, models) are read and written only through the raw runner,
+ * with their rows mapped in their store files; their columns are defined by migrations 005-007.
  */
 export type Ts = ColumnType<number | Date, number | Date, number | Date>;
 export type Json = ColumnType<unknown, string, string>;
