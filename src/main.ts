@@ -1,6 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
-import type { Logger } from 'pino';
 import type { Config } from './config.ts';
 import type { RecsService } from './core/content/recommendations/recs-service.ts';
 import { followShoppers } from './core/content/recommendations/follow-shoppers.ts';
@@ -24,8 +22,6 @@ import type { SegmentQueriesPort } from './core/segments/queries.ts';
 import type { StatusQueriesPort } from './core/status/ports.ts';
 import type { DueScheduler } from './jobs/due-scheduler.ts';
 import { RealtimeQueue } from './jobs/realtime-queue.ts';
-import { buildApp } from './server/app.ts';
-import type { AuthKeys } from './server/auth.ts';
 import { createImportRunStore } from './store/imports/import-run-store.ts';
 import { createProductStore } from './store/imports/product-store.ts';
 import { createIngestStore } from './store/ingest/ingest-store.ts';
@@ -176,22 +172,6 @@ export async function createTailor(config: Config, opts: TailorOptions = {}): Pr
 /** Keys from config, or else from the store; generated and stored on first run when neither has them. */
 export function ensureKeys(t: Tailor): Promise<Keys> {
   return t.keys();
-}
-
-/** Wires the HTTP app over a Tailor instance. */
-export function createServer(t: Tailor, keys: AuthKeys, logger?: Logger): FastifyInstance {
-  return buildApp({
-    keys,
-    logger,
-    ingest: { ingest: (m) => t.ingest(m), newMessageId: t.newMessageId, now: () => t.clock.now() },
-    profiles: t.profiles,
-    segments: { engine: t.segments, queries: t.segmentQueries, resolveProfile: (ref) => t.profiles.resolve({ id: ref }) },
-    experiments: t.experiments,
-    templates: t.templates,
-    models: t.models,
-    quality: { report: (recent) => t.status.qualityReport(recent) },
-    status: { counts: () => t.status.counts(), ping: () => t.status.ping(), dialect: t.dialect, version: VERSION },
-  });
 }
 
 export const VERSION = '0.1.0';

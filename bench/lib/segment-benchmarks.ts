@@ -3,7 +3,8 @@ import { loadConfig } from '../../src/config.ts';
 import { reevaluateProfile, type ChangeSet, type PlannedSegment } from '../../src/core/segments/realtime.ts';
 import { ruleDeps } from '../../src/core/segments/dependencies.ts';
 import { createSegmentStore } from '../../src/store/segments/segment-store.ts';
-import { createServer, createTailor, openStore, type Tailor } from '../../src/main.ts';
+import { createServer } from '../../src/http.ts';
+import { createTailor, openStore, type Tailor } from '../../src/main.ts';
 import type { Database } from '../../src/store/sql/database.ts';
 
 /**

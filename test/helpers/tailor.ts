@@ -3,7 +3,8 @@ import { loadConfig } from '../../src/config.ts';
 import type { Message } from '../../src/core/schemas/segment-message.ts';
 import { validateMessage } from '../../src/core/ingest/validate-message.ts';
 import type { Config } from '../../src/config.ts';
-import { createServer, createTailor, openStore, type Tailor, type TailorOptions } from '../../src/main.ts';
+import { createServer } from '../../src/http.ts';
+import { createTailor, openStore, type Tailor, type TailorOptions } from '../../src/main.ts';
 import type { Database } from '../../src/store/sql/database.ts';
 
 export const KEYS = { writeKey: 'wk_test_write_key', adminKey: 'ak_test_admin_key' };

@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_DEMO_END, loadDemo } from '../../src/demo/load-demo.ts';
-import { createServer, type Tailor } from '../../src/main.ts';
+import { createServer } from '../../src/http.ts';
+import type { Tailor } from '../../src/main.ts';
 import { dialects } from '../helpers/databases.ts';
 import { jsonRequest, KEYS, openTailor, WRITE_AUTH } from '../helpers/tailor.ts';
 

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import pino from 'pino';
-import { createServer, createTailor, ensureKeys } from '../../main.ts';
+import { createServer } from '../../http.ts';
+import { createTailor, ensureKeys } from '../../main.ts';
 import { configFrom } from '../context.ts';
 
 export interface ServeOptions { demo: boolean; port?: string }

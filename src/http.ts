@@ -1,0 +1,24 @@
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { VERSION, type Tailor } from './main.ts';
+import { buildApp } from './server/app.ts';
+import type { AuthKeys } from './server/auth.ts';
+
+// The HTTP half of the composition root, apart from main.ts so that a CLI command that needs no
+// server does not load fastify and every route.
+
+/** Wires the HTTP app over a Tailor instance. */
+export function createServer(t: Tailor, keys: AuthKeys, logger?: Logger): FastifyInstance {
+  return buildApp({
+    keys,
+    logger,
+    ingest: { ingest: (m) => t.ingest(m), newMessageId: t.newMessageId, now: () => t.clock.now() },
+    profiles: t.profiles,
+    segments: { engine: t.segments, queries: t.segmentQueries, resolveProfile: (ref) => t.profiles.resolve({ id: ref }) },
+    experiments: t.experiments,
+    templates: t.templates,
+    models: t.models,
+    quality: { report: (recent) => t.status.qualityReport(recent) },
+    status: { counts: () => t.status.counts(), ping: () => t.status.ping(), dialect: t.dialect, version: VERSION },
+  });
+}
