@@ -11,7 +11,10 @@ export interface PiiCodec {
 }
 
 export const plainCodec: PiiCodec = {
-  lookup: (_kind, value) => value,
+  // NUL is dropped from the search key: PostgreSQL text cannot hold it (the store strips it from
+  // written parameters), so a key with NUL would be written one way and looked up another, and an
+  // unstripped look-up fails outright. Dropping it here makes both dialects resolve alike.
+  lookup: (_kind, value) => (value.includes('\0') ? value.replace(/\0/g, '') : value),
   seal: (value) => value,
   open: (stored) => stored,
 };
