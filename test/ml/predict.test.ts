@@ -6,6 +6,7 @@ import { retrainTarget } from '../../src/jobs/retrain-target.ts';
 import { createModelData } from '../../src/store/models/model-data-store.ts';
 import { dialects } from '../helpers/databases.ts';
 import { msg, openTailor, type TestTailor } from '../helpers/tailor.ts';
+import { TailorError } from '../../src/core/errors.ts';
 
 const END = DEFAULT_DEMO_END.getTime();
 
@@ -98,8 +99,11 @@ describe.each(dialects)('predictive models on $name', ({ url }) => {
   it('learns from a trait label, never using the label as a feature', async () => {
     // A CRM flag that is a noisy function of behaviour: the planted type.
     await expect(t.models.predict.train({ target: 'trait:demo_segment', traits: ['demo_segment'] })).rejects.toThrow(/cannot also be a predictor/);
-    const m = await t.models.predict.train({ target: 'trait:is_lapsed_flag', folds: 0, permutationRepeats: 1 }).catch((e: Error) => e);
-    expect(m).toBeInstanceOf(Error); // nobody has the trait yet
+    // Nobody has the trait yet: the refusal names the target, not just any error (a crash in
+    // training would be an Error too).
+    const m = await t.models.predict.train({ target: 'trait:is_lapsed_flag', folds: 0, permutationRepeats: 1 }).catch((e: unknown) => e);
+    expect(m).toBeInstanceOf(TailorError);
+    expect(m).toMatchObject({ code: 'invalid_argument', field: 'target', message: expect.stringMatching(/^only 0 labelled profiles in the \w+ window/) });
     const flags = [];
     for (let i = 1; i <= 700; i++) {
       const userId = `cust-11-${String(i).padStart(6, '0')}`;
