@@ -65,11 +65,18 @@ describe('ward', () => {
     expect(Array.from(cutTree(l, 5, 5))).toEqual([0, 1, 2, 3, 4]);
   });
 
-  it('handles 20,000 points in O(n) memory', () => {
+  // Guards against a pairwise distance matrix: for n = 20,000 even the condensed float64 matrix
+  // is n(n−1)/2 × 8 B ≈ 1.6 GB. The process's peak resident size (maxRSS, which only grows) may
+  // rise by far less than that during the call; O(n) working memory is a few MB.
+  it('handles 20,000 points without an n² distance matrix (peak RSS growth measured)', () => {
     const { x, truth } = gaussian2d(20000, [[0, 0], [20, 0], [0, 20], [20, 20]], 1, 3);
+    const peakBefore = process.resourceUsage().maxRSS; // kilobytes
     const t = performance.now();
     const l = wardLinkage(x);
     const ms = performance.now() - t;
+    const growthMb = (process.resourceUsage().maxRSS - peakBefore) / 1024;
+    console.info(`wardLinkage 20,000 × 2: peak RSS grew by ${growthMb.toFixed(1)} MB`);
+    expect(growthMb).toBeLessThan(200);
     expect(l.merges.length).toBe(19999);
     for (let i = 1; i < l.merges.length; i++) expect(l.merges[i]!.distance).toBeGreaterThanOrEqual(l.merges[i - 1]!.distance);
     expect(adjustedRandIndex(cutTree(l, 20000, 4), truth)).toBeGreaterThan(0.99);
