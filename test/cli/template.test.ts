@@ -108,10 +108,13 @@ describe('tailor template', () => {
     expect(doc.blocks).toEqual(expect.arrayContaining([
       { name: 'header', kind: 'mjml', description: null, body: HEADER }, { name: 'sig', kind: 'liquid', description: null, body: SIG },
     ]));
-    // An export of a template without a description has `description: null`, which import
-    // rejects (reported as a bug); give it one so that the round trip can be checked.
-    writeFileSync(exportFile, JSON.stringify({ ...doc, description: 'copied' }));
+    // The export of a template without a description has `description: null`, and import takes
+    // the file exactly as exported (this once failed; the null path is what is exercised here).
+    expect(doc.description).toBeNull();
     expect((await tailor(db, 'import', 'copy', '--from', 'tailor', '--file', exportFile)).stdout).toBe('imported copy from tailor (version 1)\neverything was converted\n');
+    const copyDoc = path.join(dir, 'copy.json');
+    await tailor(db, 'export', 'copy', '--out', copyDoc);
+    expect(JSON.parse(readFileSync(copyDoc, 'utf8'))).toMatchObject({ name: 'copy', description: null, body: WELCOME, subject: SUBJECT });
     const [copy, original] = await Promise.all([
       tailor(db, 'render', 'copy', '--profile', 'ana', '--json'),
       tailor(db, 'render', 'welcome', '--profile', 'ana', '--json'),
