@@ -10,6 +10,8 @@ export interface CliIo {
   stdout(text: string): void;
   stderr(text: string): void;
   env: NodeJS.ProcessEnv;
+  /** The run's command line has --json: failures are JSON too. */
+  json?: boolean;
 }
 
 /** Thrown by fail() inside an in-process run: the run ends with this exit code, the process does not. */
@@ -28,6 +30,30 @@ export function withCliIo<T>(io: CliIo, fn: () => T): T {
 
 export function currentCliIo(): CliIo | undefined {
   return runs.getStore();
+}
+
+/** Whether a command line asks for JSON: `--json` anywhere before a `--`. */
+export function wantsJson(args: readonly string[]): boolean {
+  const end = args.indexOf('--');
+  return (end < 0 ? args : args.slice(0, end)).includes('--json');
+}
+
+// The process's own run (bin/tailor.js) has one command line; runMain records whether it is --json.
+let processJson = false;
+
+export function setProcessJson(json: boolean): void {
+  processJson = json;
+}
+
+/** Whether this run's failures are written as JSON. */
+export function jsonErrors(): boolean {
+  const io = runs.getStore();
+  return io ? !!io.json : processJson;
+}
+
+/** A failure as the one line of `--json` output: the HTTP API's error shape, `field` only when known. */
+export function errorLine(code: string, message: string, field?: string): string {
+  return `${JSON.stringify({ error: { code, message, ...(field ? { field } : {}) } })}\n`;
 }
 
 /** Commands write through these (or print/fail), never straight to process.stdout. */
@@ -53,10 +79,14 @@ export function print(json: boolean, data: unknown, text: () => string): void {
   writeOut(json ? `${JSON.stringify(data, null, 2)}\n` : `${text()}\n`);
 }
 
-/** Writes a failure's one line to stderr and returns its exit code (2 for an expected error, else 1). */
+/**
+ * Writes a failure's one line to stderr (with --json: {"error":{"code","message","field"}}) and
+ * returns its exit code (2 for an expected error, else 1).
+ */
 export function report(e: unknown): number {
   const msg = isTailorError(e) ? e.message : e instanceof Error ? e.message : String(e);
-  writeErr(`tailor: ${msg.split('\n')[0]}\n`);
+  if (jsonErrors()) writeErr(errorLine(isTailorError(e) ? e.code : 'internal_error', msg, isTailorError(e) ? e.field : undefined));
+  else writeErr(`tailor: ${msg.split('\n')[0]}\n`);
   return isTailorError(e) && e.code !== 'invalid_config' ? 2 : 1;
 }
 

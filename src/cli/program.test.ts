@@ -63,9 +63,46 @@ describe('the lazy command table', () => {
     const bad = await run(['experiment', 'plan', '--baseline', '0.2', '--mde', 'two']);
     expect(bad).toEqual({ code: 2, stdout: '', stderr: "tailor: --mde must be a number, not 'two'\n" });
     // The env given, not the process's: a bad setting is an invalid_config failure (exit 1).
-    const env = await run(['migrate', '--json'], { TAILOR_PORT: 'many' });
+    const env = await run(['migrate'], { TAILOR_PORT: 'many' });
     expect(env.code).toBe(1);
     expect(env.stderr).toMatch(/^tailor: .*port/i);
+  });
+
+  it('with --json, a failure is one JSON line on stderr: {"error":{"code","message","field"}}', async () => {
+    const error = (stderr: string) => {
+      expect(stderr.endsWith('\n') && !stderr.slice(0, -1).includes('\n'), stderr).toBe(true);
+      return JSON.parse(stderr) as { error: { code: string; message: string; field?: string } };
+    };
+    const bad = await run(['experiment', 'plan', '--baseline', '0.2', '--mde', 'two', '--json']);
+    expect(bad.code).toBe(2);
+    expect(bad.stdout).toBe('');
+    expect(error(bad.stderr)).toEqual({ error: { code: 'invalid_argument', message: "--mde must be a number, not 'two'", field: 'mde' } });
+    const env = await run(['migrate', '--json'], { TAILOR_PORT: 'many' });
+    expect(env.code).toBe(1);
+    const config = error(env.stderr).error;
+    expect(config.code).toBe('invalid_config');
+    expect(config.message).toMatch(/port/i);
+    // Commander's own usage errors and an unknown command too; no field when there is none.
+    const option = await run(['quality', '--nope', '--json']);
+    expect(option.code).not.toBe(0);
+    expect(error(option.stderr)).toEqual({ error: { code: 'invalid_argument', message: "unknown option '--nope'" } });
+    const unknown = await run(['qualty', '--json']);
+    expect(unknown.code).toBe(1);
+    expect(error(unknown.stderr).error).toMatchObject({ code: 'invalid_argument', field: 'command', message: expect.stringContaining("unknown command 'qualty'") });
+  });
+
+  it('every command and subcommand takes --json', async () => {
+    const missing: string[] = [];
+    const walk = (c: Command, path: string) => {
+      if (c.commands.length === 0 && !c.options.some((o) => o.long === '--json')) missing.push(path);
+      for (const sub of c.commands) walk(sub, `${path} ${sub.name()}`);
+    };
+    for (const c of COMMANDS) {
+      const program = new Command('tailor');
+      (await c.load())(program);
+      walk(program.commands[0]!, c.name);
+    }
+    expect(missing).toEqual([]);
   });
 });
 

@@ -1,6 +1,6 @@
 import { Command, CommanderError, Help } from 'commander';
 import { COMMANDS, type CommandEntry } from './commands-table.ts';
-import { CliExit, currentCliIo, fail, report, withCliIo, writeErr, writeOut, type CliIo } from './output.ts';
+import { CliExit, currentCliIo, errorLine, fail, jsonErrors, report, setProcessJson, wantsJson, withCliIo, writeErr, writeOut, type CliIo } from './output.ts';
 
 /** Where the command word is in a command line: the first word that is not a global option or its value. */
 function commandIndex(args: readonly string[], from = 0): number {
@@ -46,16 +46,19 @@ function unknownCommand(word: string, commands: readonly CommandEntry[]): string
  */
 export async function buildProgram(args: readonly string[], opts: { inProcess?: boolean; commands?: readonly CommandEntry[] } = {}): Promise<Command | number> {
   const commands = opts.commands ?? COMMANDS;
+  const json = jsonErrors();
   const program = new Command('tailor')
     .description('Tailor: customer data in, the right email out')
     .option('--db <url>', 'SQLite file or postgres:// URL (TAILOR_DB)')
-    .showHelpAfterError()
-    .configureOutput({ writeOut, writeErr });
+    // With --json a usage error is the same one JSON line as any other failure, without the help.
+    .showHelpAfterError(!json)
+    .configureOutput({ writeOut, writeErr, ...(json ? { outputError: (text: string, write: (s: string) => void) => write(commanderErrorLine(text)) } : {}) });
   // Subcommands inherit both settings, so they must come before any command is added.
   if (opts.inProcess) program.exitOverride();
   const { entry, unknown } = resolveCommand(args, commands);
   if (unknown !== undefined) {
-    writeErr(unknownCommand(unknown, commands));
+    const text = unknownCommand(unknown, commands);
+    writeErr(json ? errorLine('invalid_argument', text.replace(/^tailor: /, '').trim(), 'command') : text);
     return 1;
   }
   if (entry) {
@@ -68,8 +71,14 @@ export async function buildProgram(args: readonly string[], opts: { inProcess?: 
   return program;
 }
 
+/** A commander usage error ("error: unknown option '--x'") as a JSON error line. */
+function commanderErrorLine(text: string): string {
+  return errorLine('invalid_argument', text.replace(/^error: /, '').trim());
+}
+
 /** The process entry point: the process's streams, and commander and fail() may exit the process. */
 export async function runMain(args: readonly string[] = process.argv.slice(2)): Promise<void> {
+  setProcessJson(wantsJson(args));
   const program = await buildProgram(args);
   if (typeof program === 'number') {
     process.exitCode = program;
@@ -102,7 +111,7 @@ export function runCli(args: readonly string[], opts: RunCliOptions = {}): Promi
 
 async function runOnce(args: readonly string[], opts: RunCliOptions): Promise<number> {
   const restore = routeProcessOutput();
-  const io: CliIo = { stdout: opts.stdout ?? restore.stdout, stderr: opts.stderr ?? restore.stderr, env: opts.env ?? process.env };
+  const io: CliIo = { stdout: opts.stdout ?? restore.stdout, stderr: opts.stderr ?? restore.stderr, env: opts.env ?? process.env, json: wantsJson(args) };
   const before = process.exitCode;
   process.exitCode = undefined;
   try {

@@ -16,7 +16,10 @@ import { rngFor } from '../core/prng.ts';
  * one demo data set.
  */
 
-/** The default end of the 12-month history: a constant, so that the data never depends on today's date. */
+/**
+ * The end of the 12-month history when a caller of demoDataSet gives none: a constant, so that the pure
+ * data set never depends on today's date. loadDemo defaults to now instead; tests pin this one.
+ */
 export const DEFAULT_DEMO_END = new Date('2026-11-01T00:00:00Z');
 export const HISTORY_DAYS = 365;
 export const DEMO_SOURCE = 'demo';

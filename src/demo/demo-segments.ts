@@ -2,8 +2,8 @@ import type { Tailor } from '../main.ts';
 
 /**
  * Example segments for the demo store, one per kind of rule, so a fresh `npm start` shows live
- * segments. Windows are long because the demo history ends on a fixed date (DEFAULT_DEMO_END),
- * which may lie weeks before today.
+ * segments. Windows are long because a demo history may end on a fixed date (`--end`), which may
+ * lie weeks before today.
  */
 export const DEMO_SEGMENTS = [
   {

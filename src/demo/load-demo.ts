@@ -8,8 +8,9 @@ import { saveProducts } from './save-products.ts';
 
 /**
  * Loads the demo fashion shop: the catalogue (upserted) and 12 months of customer history ending at
- * `end` (default DEFAULT_DEMO_END, 2026-11-01T00:00:00Z, a constant so that the data depends only
- * on seed, customer count and end). Customers go through `t.ingest`, the same path as the HTTP API,
+ * `end`, by default now (`t.clock.now()`), so that the 24-hour and 30-day features of a fresh demo
+ * are filled and no event lies in the future. Pass `end` for a reproducible data set: the data
+ * depends only on seed, customer count and end (tests pin DEFAULT_DEMO_END, 2026-11-01). Customers go through `t.ingest`, the same path as the HTTP API,
  * in chunks of about CHUNK messages, so identity resolution, merges and data-quality checks run as
  * for real data. Customers are generated one at a time: memory stays bounded whatever the count.
  *
@@ -46,7 +47,7 @@ export const MAX_CUSTOMERS = 1_000_000;
 
 export async function loadDemo(t: Tailor, opts: DemoOptions): Promise<DemoSummary> {
   checkOptions(opts);
-  const data = demoDataSet(opts);
+  const data = demoDataSet({ ...opts, end: opts.end ?? new Date(t.clock.now()) });
   await saveProducts(t.products, data.products, t.clock.now());
   const summary: DemoSummary = {
     seed: opts.seed, start: new Date(data.start).toISOString(), end: new Date(data.end).toISOString(),

@@ -18,7 +18,7 @@ describe.each(dialects)('feature rows: incremental ingest = full SQL recompute o
 
   beforeAll(async () => {
     t = await openTailor(await url(), () => now);
-    await loadDemo(t, { customers: 300, seed: 7 });
+    await loadDemo(t, { customers: 300, seed: 7, end: DEFAULT_DEMO_END });
   }, 120_000);
   afterAll(async () => t?.close());
 

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadDemo } from '../../src/demo/load-demo.ts';
+import { DEFAULT_DEMO_END, loadDemo } from '../../src/demo/load-demo.ts';
 import { tempSqlite } from '../helpers/databases.ts';
 import { tailorCli } from '../helpers/cli.ts';
 import { openTailor } from '../helpers/tailor.ts';
@@ -10,7 +10,7 @@ describe('tailor recs', () => {
   const db = tempSqlite();
   beforeAll(async () => {
     const t = await openTailor(db);
-    await loadDemo(t, { customers: 150, seed: 3 });
+    await loadDemo(t, { customers: 150, seed: 3, end: DEFAULT_DEMO_END });
     await t.close();
   }, 120_000);
 

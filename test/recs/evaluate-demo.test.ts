@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evaluateRecommendations } from '../../src/core/content/recommendations/evaluate.ts';
-import { loadDemo } from '../../src/demo/load-demo.ts';
+import { DEFAULT_DEMO_END, loadDemo } from '../../src/demo/load-demo.ts';
 import { createRecsStore } from '../../src/store/content/recs-store.ts';
 import { dialects } from '../helpers/databases.ts';
 import { openTailor, type TestTailor } from '../helpers/tailor.ts';
@@ -12,7 +12,7 @@ describe.each(dialects)('recommendation evaluation on the demo data ($name)', ({
   let t: TestTailor;
   beforeAll(async () => {
     t = await openTailor(await url());
-    await loadDemo(t, { customers: 500, seed: 7 });
+    await loadDemo(t, { customers: 500, seed: 7, end: DEFAULT_DEMO_END });
   }, 180_000);
   afterAll(async () => t?.close());
 

@@ -25,7 +25,7 @@ for (const d of dialects) {
       try {
         // Segments exist before the data: every membership below comes from the real-time path.
         for (const s of SEGMENTS) await t.segments.create(s);
-        await loadDemo(t, { customers: 250, seed: 7 });
+        await loadDemo(t, { customers: 250, seed: 7, end: DEFAULT_DEMO_END });
         await t.realtime.drain();
         const live = new Map<string, number>();
         for (const s of SEGMENTS) live.set(s.name, (await t.segments.get(s.name)).size);

@@ -5,7 +5,8 @@ import { TailorError } from '../../core/errors.ts';
 import type { ClusterRun, ClusterSpecInput } from '../../core/ml/cluster-service.ts';
 import { withTailor } from '../context.ts';
 import { print, table } from '../output.ts';
-import { instant, list, number } from './predict.ts';
+import { listFlag as list, numberFlag as number, optionalDate } from '../flags.ts';
+import { withProgress } from '../progress.ts';
 
 interface ClusterFlags {
   algo: string; features?: string; traits?: string; k: string; kMax?: string; seed?: string; nInit?: string; eps?: string; minPts?: string;
@@ -42,9 +43,9 @@ export function registerCluster(program: Command): void {
         ...(flags.nInit ? { nInit: number(flags.nInit, 'n-init') } : {}), ...(flags.eps ? { eps: number(flags.eps, 'eps') } : {}),
         ...(flags.minPts ? { minPts: number(flags.minPts, 'min-pts') } : {}), ...(flags.truth ? { truth: flags.truth } : {}),
       };
-      const asOf = instant(flags.asOf);
+      const asOf = optionalDate(flags.asOf, 'as-of');
       await withTailor(cmd, async (t) => {
-        const run = await t.models.cluster.run(spec, { ...(asOf !== undefined ? { asOf } : {}), save: flags.save });
+        const run = await withProgress('cluster', { json: flags.json }, (bar) => t.models.cluster.run(spec, { ...(asOf !== undefined ? { asOf } : {}), save: flags.save, onPhase: bar.phase }));
         await mkdir(flags.svgDir, { recursive: true });
         const files: string[] = [];
         const stem = `${run.model?.name ?? 'clusters'}-${flags.algo}`;

@@ -2,13 +2,13 @@ import { performance } from 'node:perf_hooks';
 import type { Command } from 'commander';
 import { TailorError } from '../../core/errors.ts';
 import { ORDER_EVENT } from '../../core/features/catalog.ts';
-import { parseDate } from '../../core/identity/dates.ts';
 import type { PurchaseModelName } from '../../core/ml/clv/model.ts';
 import { fitClv } from '../../core/ml/clv/clv-service.ts';
 import { topByClv, type ClvRun } from '../../core/ml/clv/run.ts';
 import type { TimeUnit } from '../../core/ml/clv/summary.ts';
 import { readTransactionsFile, type TransactionsFile } from '../../io/transactions-file.ts';
 import { withTailor } from '../context.ts';
+import { optionalDate, wholeFlag } from '../flags.ts';
 import { print, table } from '../output.ts';
 
 interface ClvFlags {
@@ -92,34 +92,23 @@ Examples:
 `;
 
 function check(f: ClvFlags): Checked {
-  const date = (s: string | undefined, flag: string, field: string): number | undefined => {
-    if (s === undefined) return undefined;
-    const d = parseDate(s);
-    if (!d.ok) throw new TailorError('invalid_argument', `--${flag} must be an ISO-8601 date or date-time such as 1997-09-30, not '${s}'`, field);
-    return d.value;
-  };
+  const date = (s: string | undefined, flag: string): number | undefined => optionalDate(s, flag, '1997-09-30');
   if (f.unit !== 'week' && f.unit !== 'day') throw new TailorError('invalid_argument', `--unit must be week or day, not '${f.unit}'`, 'unit');
   if (f.model !== 'bgnbd' && f.model !== 'pareto') throw new TailorError('invalid_argument', `--model must be bgnbd or pareto, not '${f.model}'`, 'model');
-  const horizon = whole(f.horizon, 'horizon', 0, 10_000);
-  const top = whole(f.top, 'top', 0, 1_000_000);
+  const horizon = wholeFlag(f.horizon, 'horizon', { min: 0, max: 10_000 });
+  const top = wholeFlag(f.top, 'top', { min: 0, max: 1_000_000 });
   const discountRate = /^\s*\d*\.?\d+\s*$/.test(f.discountRate) ? Number(f.discountRate) : NaN;
   if (!(discountRate >= 0 && discountRate <= 10)) throw new TailorError('invalid_argument', `--discount-rate must be an annual rate from 0 to 10 such as 0.1, not '${f.discountRate}'`, 'discountRate');
   const out: Checked = { unit: f.unit, horizon, discountRate, model: f.model, top };
-  const cal = date(f.calibrationEnd, 'calibration-end', 'calibrationEnd');
-  const hold = date(f.holdoutEnd, 'holdout-end', 'holdoutEnd');
-  const asOf = date(f.asOf, 'as-of', 'asOf');
+  const cal = date(f.calibrationEnd, 'calibration-end');
+  const hold = date(f.holdoutEnd, 'holdout-end');
+  const asOf = date(f.asOf, 'as-of');
   if (cal !== undefined) out.calibrationEnd = cal;
   if (hold !== undefined) out.holdoutEnd = hold;
   if (asOf !== undefined) out.asOf = asOf;
   if (cal !== undefined && asOf !== undefined && cal > asOf) throw new TailorError('invalid_argument', '--calibration-end must not be after --as-of', 'calibrationEnd');
   if (hold !== undefined && asOf !== undefined && hold > asOf) throw new TailorError('invalid_argument', '--holdout-end must not be after --as-of', 'holdoutEnd');
   return out;
-}
-
-function whole(s: string, flag: string, min: number, max: number): number {
-  const n = /^\s*\d+\s*$/.test(s) ? Number(s) : NaN;
-  if (!Number.isSafeInteger(n) || n < min || n > max) throw new TailorError('invalid_argument', `--${flag} must be a whole number from ${min} to ${max}, not '${s}'`, flag);
-  return n;
 }
 
 type Source =

@@ -1,23 +1,16 @@
 import type { Command } from 'commander';
-import { TailorError } from '../../core/errors.ts';
 import { experimentDocument } from '../../core/experiments/document.ts';
 import { plan } from '../../core/experiments/power.ts';
 import { analyzeCounts } from '../../core/experiments/service.ts';
 import { parsePlanInput } from '../../core/schemas/experiment.ts';
 import { withTailor } from '../context.ts';
+import { optionalNumber as num, wholeFlag } from '../flags.ts';
 import { formatResults } from '../experiment-format.ts';
 import { print, table } from '../output.ts';
 import { readJson, readText } from '../read-json.ts';
 
 const iso = (s: string | null) => s ?? '-';
 
-/** A number flag: the whole string must be a number. */
-function num(v: string | undefined, flag: string): number | undefined {
-  if (v === undefined) return undefined;
-  const n = /^\s*[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?\s*$/i.test(v) ? Number(v) : NaN;
-  if (!Number.isFinite(n)) throw new TailorError('invalid_argument', `--${flag} must be a number, not '${v}'`, flag);
-  return n;
-}
 
 /** Profile ids, one per line, from a file ('-' for stdin). */
 const readIds = (file: string): string[] => readText(file, '--profiles').split(/\r?\n/).map((s) => s.trim()).filter(Boolean);
@@ -46,10 +39,10 @@ export function registerExperiment(program: Command): void {
       print(!!opts.json, x, () => `${x.name} (${x.id}), ${x.status}\n${JSON.stringify(x.spec, null, 2)}${x.decision ? `\ndecision: ${x.decision.winner} (${x.decision.basis}) — ${x.decision.reason}` : ''}`);
     }));
 
-  ex.command('delete <experiment>').description('delete an experiment, its assignments and counts')
-    .action(async (ref: string, _opts: unknown, cmd: Command) => withTailor(cmd, async (t) => {
+  ex.command('delete <experiment>').description('delete an experiment, its assignments and counts').option('--json', 'machine-readable output')
+    .action(async (ref: string, opts: { json?: boolean }, cmd: Command) => withTailor(cmd, async (t) => {
       await t.experiments.remove(ref);
-      process.stdout.write(`deleted ${ref}\n`);
+      print(!!opts.json, { deleted: ref }, () => `deleted ${ref}`);
     }));
 
   ex.command('start <experiment>').description("assign the audience (the experiment's segment, or --profiles) to holdout, test arms and rest")
@@ -76,8 +69,7 @@ export function registerExperiment(program: Command): void {
     .option('--resamples <n>', 'bootstrap resamples', '2000')
     .option('--json', 'machine-readable output')
     .action(async (ref: string, opts: { bootstrap?: boolean; resamples: string; json?: boolean }, cmd: Command) => {
-      const resamples = num(opts.resamples, 'resamples')!;
-      if (!Number.isInteger(resamples) || resamples < 100 || resamples > 100_000) throw new TailorError('invalid_argument', '--resamples must be a whole number from 100 to 100000', 'resamples');
+      const resamples = wholeFlag(opts.resamples, 'resamples', { min: 100, max: 100_000 });
       await withTailor(cmd, async (t) => {
         const r = await t.experiments.results(ref, { bootstrap: !!opts.bootstrap, resamples });
         print(!!opts.json, { experiment: experimentDocument(r.experiment), source: r.source, results: r.results },

@@ -1,10 +1,9 @@
-import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
-import { TailorError } from '../../core/errors.ts';
 import { FEATURES, featureValue, type FeatureRow } from '../../core/features/catalog.ts';
-import { parseDate } from '../../core/identity/dates.ts';
 import type { RecomputeSummary } from '../../core/features/feature-service.ts';
 import { withTailor } from '../context.ts';
+import { optionalDate } from '../flags.ts';
+import { withProgress } from '../progress.ts';
 import { print, table } from '../output.ts';
 
 interface Flags { asOf?: string; json?: boolean }
@@ -16,17 +15,10 @@ export function registerFeatures(program: Command): void {
     .option('--as-of <date>', 'compute as of this instant, ISO-8601 (default: now); later events are left out')
     .option('--json', 'machine-readable output')
     .action(async (flags: Flags, cmd: Command) => {
-      const asOf = flags.asOf === undefined ? undefined : instant(flags.asOf);
+      const asOf = optionalDate(flags.asOf, 'as-of', '2011-12-10');
       await withTailor(cmd, async (t) => {
-        const bar = !flags.json && process.stderr.isTTY ? progressBar() : undefined;
-        try {
-          const s = await t.features.recompute(asOf,
-            bar ? (done, total) => (bar.getTotal() === total ? bar.update(done) : (bar.setTotal(total), bar.update(done))) : undefined);
-          bar?.stop();
-          print(!!flags.json, { ...s, asOf: new Date(s.asOf).toISOString() }, () => describeRecompute(s));
-        } finally {
-          bar?.stop();
-        }
+        const s = await withProgress('features', { json: flags.json, unit: 'profiles' }, (bar) => t.features.recompute(asOf, bar.update));
+        print(!!flags.json, { ...s, asOf: new Date(s.asOf).toISOString() }, () => describeRecompute(s));
       });
     });
 
@@ -34,7 +26,7 @@ export function registerFeatures(program: Command): void {
     .option('--as-of <date>', 'compute as of this instant, ISO-8601 (default: now) from the events')
     .option('--json', 'machine-readable output')
     .action(async (ref: string, flags: Flags, cmd: Command) => {
-      const asOf = flags.asOf === undefined ? undefined : instant(flags.asOf);
+      const asOf = optionalDate(flags.asOf, 'as-of', '2011-12-10');
       await withTailor(cmd, async (t) => {
         const { profileId: id, at, row } = await t.features.show(ref, asOf);
         const values = Object.fromEntries(Object.keys(FEATURES).map((name) => [name, featureValue(name, row, at)]));
@@ -45,21 +37,6 @@ export function registerFeatures(program: Command): void {
         }, () => describeRow(id, at, values, row));
       });
     });
-}
-
-function instant(s: string): number {
-  const d = parseDate(s);
-  if (!d.ok) throw new TailorError('invalid_argument', `--as-of must be an ISO-8601 date or date-time such as 2011-12-10, not '${s}'`, 'asOf');
-  return d.value;
-}
-
-function progressBar(): cliProgress.SingleBar {
-  const bar = new cliProgress.SingleBar({
-    format: 'features [{bar}] {percentage}% | {value}/{total} profiles | eta {eta_formatted}',
-    stream: process.stderr, hideCursor: true, clearOnComplete: true,
-  }, cliProgress.Presets.shades_classic);
-  bar.start(1, 0);
-  return bar;
 }
 
 function describeRecompute(s: RecomputeSummary): string {

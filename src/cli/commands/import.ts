@@ -1,9 +1,9 @@
-import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
-import { TailorError } from '../../core/errors.ts';
 import { TARGETS } from '../../core/imports/column-map.ts';
 import { importFile, type ImportOptions, type ImportSummary } from '../../io/import-file.ts';
 import { withTailor } from '../context.ts';
+import { optionalWhole } from '../flags.ts';
+import { withProgress } from '../progress.ts';
 import { print, table } from '../output.ts';
 
 interface ImportFlags {
@@ -34,16 +34,15 @@ export function registerImport(program: Command): void {
     .option('--order-id <column|row>', 'orders: take the order id from the orderId column, or make one per row as <customer>-<date>-<row>')
     .option('--json', 'machine-readable output')
     .addHelpText('after', HELP)
-    .action(async (kind: string, file: string, flags: ImportFlags, cmd: Command) => withTailor(cmd, async (t) => {
-      const bar = !flags.json && process.stderr.isTTY ? progressBar() : undefined;
-      try {
-        const summary = await importFile(t, { ...toOptions(kind, file, flags), onProgress: bar?.update });
-        bar?.stop();
+    .action(async (kind: string, file: string, flags: ImportFlags, cmd: Command) => {
+      const options = toOptions(kind, file, flags);
+      await withTailor(cmd, async (t) => {
+        // Driven by bytes read, so that it ends at 100% for gzipped files too.
+        const summary = await withProgress('importing', { json: flags.json, format: 'importing [{bar}] {percentage}% | {rows} rows | {rejected} rejected | eta {eta_formatted}' },
+          (bar) => importFile(t, { ...options, onProgress: (p) => bar.update(p.bytesRead, p.totalBytes, { rows: p.rowsRead, rejected: p.rejected }) }));
         print(!!flags.json, summary, () => describe(summary));
-      } finally {
-        bar?.stop();
-      }
-    }));
+      });
+    });
 }
 
 const HELP = `
@@ -72,35 +71,10 @@ Examples:
 `;
 
 function toOptions(kind: string, file: string, f: ImportFlags): ImportOptions {
-  let chunkSize: number | undefined;
-  if (f.chunkSize !== undefined) {
-    chunkSize = Number(f.chunkSize);
-    if (!Number.isInteger(chunkSize)) throw new TailorError('invalid_argument', `--chunk-size must be an integer, not '${f.chunkSize}'`, 'chunkSize');
-  }
+  const chunkSize = optionalWhole(f.chunkSize, 'chunk-size', { min: 1 });
   return {
     kind, file, map: f.map, format: f.format as ImportOptions['format'], header: f.header, columns: f.columns, rejects: f.rejects,
     chunkSize, currency: f.currency, dateFormat: f.dateFormat as ImportOptions['dateFormat'], orderId: f.orderId as ImportOptions['orderId'],
-  };
-}
-
-/** A bar on stderr (terminals only), driven by bytes read so that it ends at 100% for gzipped files too. */
-function progressBar() {
-  const bar = new cliProgress.SingleBar({
-    format: 'importing [{bar}] {percentage}% | {rows} rows | {rejected} rejected | eta {eta_formatted}',
-    stream: process.stderr, hideCursor: true, clearOnComplete: true,
-  }, cliProgress.Presets.shades_classic);
-  let started = false;
-  let stopped = false;
-  return {
-    update: (p: { rowsRead: number; rejected: number; bytesRead: number; totalBytes: number }) => {
-      if (!started) bar.start(Math.max(p.totalBytes, 1), 0, { rows: 0, rejected: 0 });
-      started = true;
-      bar.update(Math.min(p.bytesRead, p.totalBytes), { rows: p.rowsRead, rejected: p.rejected });
-    },
-    stop: () => {
-      if (started && !stopped) bar.stop();
-      stopped = true;
-    },
   };
 }
 

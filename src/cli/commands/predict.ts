@@ -1,11 +1,12 @@
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { TailorError } from '../../core/errors.ts';
-import { parseDate } from '../../core/identity/dates.ts';
 import type { PredictSpecInput } from '../../core/ml/predict/spec.ts';
 import { STORE_TARGETS, type StoreTarget } from '../../core/ml/predict/targets.ts';
 import { readTable } from '../../io/read-table.ts';
 import { withTailor } from '../context.ts';
+import { listFlag as list, optionalDate, optionalNumber as number } from '../flags.ts';
+import { withProgress } from '../progress.ts';
 import { modelDocument as summary } from '../../core/ml/registry.ts';
 import { describeList, describeModel, describeScore } from '../model-format.ts';
 import { print } from '../output.ts';
@@ -15,22 +16,6 @@ interface TrainFlags {
   folds?: string; seed?: string; threshold?: string; trees?: string; maxDepth?: string; learningRate?: string; c?: string;
   retrainEvery?: string; name?: string; writes?: string; asOf?: string; csv?: string; idColumn?: string; exportSplit?: string; json?: boolean;
 }
-
-export function number(s: string | undefined, flag: string): number | undefined {
-  if (s === undefined) return undefined;
-  const n = Number(s);
-  if (s.trim() === '' || !Number.isFinite(n)) throw new TailorError('invalid_argument', `--${flag} must be a number, not '${s}'`, flag);
-  return n;
-}
-
-export function instant(s: string | undefined): number | undefined {
-  if (s === undefined) return undefined;
-  const d = parseDate(s);
-  if (!d.ok) throw new TailorError('invalid_argument', `--as-of must be an ISO-8601 date or date-time such as 2026-11-01, not '${s}'`, 'asOf');
-  return d.value;
-}
-
-export const list = (s: string | undefined): string[] | undefined => (s === undefined ? undefined : s.split(',').map((x) => x.trim()).filter(Boolean));
 
 const defined = <T extends Record<string, unknown>>(o: T): Partial<T> => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 
@@ -73,7 +58,7 @@ export function registerPredict(program: Command): void {
     .option('--json', 'machine-readable output')
     .action(async (flags: TrainFlags, cmd: Command) => {
       const spec = specOf(flags);
-      const asOf = instant(flags.asOf);
+      const asOf = optionalDate(flags.asOf, 'as-of');
       if ((flags.idColumn || flags.exportSplit) && !flags.csv) throw new TailorError('invalid_argument', '--id-column and --export-split go with --csv', 'csv');
       const rows = flags.csv ? await readTable(flags.csv) : null;
       await withTailor(cmd, async (t) => {
@@ -85,7 +70,7 @@ export function registerPredict(program: Command): void {
           if (flags.exportSplit) await writeFile(flags.exportSplit, `${flags.idColumn ?? 'row'}\n${r.testIds.join('\n')}\n`);
         } else {
           const target = (STORE_TARGETS as readonly string[]).includes(flags.target) ? flags.target as StoreTarget : `trait:${flags.target}`;
-          model = await t.models.predict.train({ ...spec, target }, asOf);
+          model = await withProgress('predict train', { json: flags.json }, (bar) => t.models.predict.train({ ...spec, target }, asOf, bar.phase));
         }
         print(!!flags.json, summary(model), () => describeModel(model));
       });
@@ -99,7 +84,7 @@ export function registerPredict(program: Command): void {
     .option('--id-column <col>', 'with --csv: the column to copy next to each score')
     .option('--json', 'machine-readable output')
     .action(async (ref: string, flags: { asOf?: string; csv?: string; out?: string; idColumn?: string; json?: boolean }, cmd: Command) => {
-      const asOf = instant(flags.asOf);
+      const asOf = optionalDate(flags.asOf, 'as-of');
       const rows = flags.csv ? await readTable(flags.csv) : null;
       await withTailor(cmd, async (t) => {
         if (rows) {

@@ -1,7 +1,5 @@
 import { performance } from 'node:perf_hooks';
 import type { Command } from 'commander';
-import { TailorError } from '../../core/errors.ts';
-import { parseDate } from '../../core/identity/dates.ts';
 import type { BuildResult } from '../../core/content/recommendations/build.ts';
 import { MAX_PER_CATEGORY } from '../../core/content/recommendations/diversity.ts';
 import { DEFAULT_K, HOLDOUT_DAYS, type EvaluationReport } from '../../core/content/recommendations/evaluate.ts';
@@ -10,6 +8,8 @@ import type { RankingMetrics } from '../../core/content/recommendations/metrics.
 import { TOP_K } from '../../core/content/recommendations/similarity.ts';
 import type { RecommendedProduct } from '../../core/content/recommendations/recs-service.ts';
 import { withTailor } from '../context.ts';
+import { optionalDate, wholeFlag } from '../flags.ts';
+import { withProgress } from '../progress.ts';
 import { print, table } from '../output.ts';
 
 export function registerRecs(program: Command): void {
@@ -20,10 +20,10 @@ export function registerRecs(program: Command): void {
     .option('--json', 'machine-readable output')
     .addHelpText('after', HELP)
     .action(async (flags: { asOf?: string; json?: boolean }, cmd: Command) => {
-      const asOf = flags.asOf === undefined ? undefined : instant(flags.asOf, 'as-of');
+      const asOf = optionalDate(flags.asOf, 'as-of', EXAMPLE_DATE);
       await withTailor(cmd, async (t) => {
         const start = performance.now();
-        const r = await t.recs.build(asOf);
+        const r = await withProgress('recs build', { json: flags.json }, (bar) => t.recs.build(asOf, bar.phase));
         const durationMs = Math.round(performance.now() - start);
         print(!!flags.json, { ...r, asOf: new Date(r.asOf).toISOString(), durationMs }, () => describeBuild(r, durationMs));
       });
@@ -33,7 +33,7 @@ export function registerRecs(program: Command): void {
     .option('--limit <n>', 'how many', '10')
     .option('--json', 'machine-readable output')
     .action(async (ref: string, flags: { limit: string; json?: boolean }, cmd: Command) => {
-      const limit = whole(flags.limit, 'limit', 1, 100);
+      const limit = wholeFlag(flags.limit, 'limit', { min: 1, max: 100 });
       await withTailor(cmd, async (t) => {
         const { profileId: id, recommendations: list } = await t.recs.show(ref, limit);
         print(!!flags.json, { profileId: id, recommendations: list }, () => describeList(id, list));
@@ -45,8 +45,8 @@ export function registerRecs(program: Command): void {
     .option('--k <n>', 'list length scored', String(DEFAULT_K))
     .option('--json', 'machine-readable output')
     .action(async (flags: { cutoff?: string; k: string; json?: boolean }, cmd: Command) => {
-      const k = whole(flags.k, 'k', 1, 100);
-      const cutoff = flags.cutoff === undefined ? undefined : instant(flags.cutoff, 'cutoff');
+      const k = wholeFlag(flags.k, 'k', { min: 1, max: 100 });
+      const cutoff = optionalDate(flags.cutoff, 'cutoff', EXAMPLE_DATE);
       await withTailor(cmd, async (t) => {
         const r = await t.recs.evaluate({ cutoff, k });
         print(!!flags.json, { ...r, cutoff: new Date(r.cutoff).toISOString(), end: new Date(r.end).toISOString() }, () => describeEvaluation(r));
@@ -68,19 +68,7 @@ Examples:
   tailor recs evaluate --k 10 --json
 `;
 
-function whole(s: string, flag: string, min: number, max: number): number {
-  const n = /^\s*\d+\s*$/.test(s) ? Number(s) : NaN;
-  if (!Number.isSafeInteger(n) || n < min || n > max) {
-    throw new TailorError('invalid_argument', `--${flag} must be a whole number from ${min} to ${max}, not '${s}'`, flag);
-  }
-  return n;
-}
-
-function instant(s: string, flag: string): number {
-  const d = parseDate(s);
-  if (!d.ok) throw new TailorError('invalid_argument', `--${flag} must be an ISO-8601 date or date-time such as 2026-10-01, not '${s}'`, flag);
-  return d.value;
-}
+const EXAMPLE_DATE = '2026-10-01';
 
 function describeBuild(r: BuildResult, ms: number): string {
   return [

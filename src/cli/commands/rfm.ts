@@ -1,11 +1,11 @@
 import { performance } from 'node:perf_hooks';
 import type { Command } from 'commander';
-import { TailorError } from '../../core/errors.ts';
 import { ORDER_EVENT } from '../../core/features/catalog.ts';
 import type { RfmRun } from '../../core/features/rfm-run.ts';
 import { DEFAULT_RFM_WINDOW_DAYS, type RfmGroupSummary } from '../../core/features/rfm.ts';
-import { parseDate } from '../../core/identity/dates.ts';
 import { withTailor } from '../context.ts';
+import { optionalDate, wholeFlag } from '../flags.ts';
+import { withProgress } from '../progress.ts';
 import { print, table } from '../output.ts';
 
 interface RfmFlags { asOf?: string; window: string; json?: boolean; save: boolean }
@@ -19,11 +19,12 @@ export function registerRfm(program: Command): void {
     .addHelpText('after', HELP)
     .action(async (flags: RfmFlags, cmd: Command) => {
       // Checked before the database is opened: a typo should not touch the store.
-      const window = wholeDays(flags.window);
-      const asOf = flags.asOf === undefined ? undefined : instant(flags.asOf);
+      // The cap keeps the window's start a valid date (and is far beyond any order history).
+      const window = wholeFlag(flags.window, 'window', { min: 1, max: MAX_WINDOW_DAYS, unit: 'days' });
+      const asOf = optionalDate(flags.asOf, 'as-of', '2011-12-10');
       await withTailor(cmd, async (t) => {
         const start = performance.now();
-        const run = await t.rfm.run({ asOf, windowDays: window, save: flags.save });
+        const run = await withProgress('rfm', { json: flags.json }, (bar) => t.rfm.run({ asOf, windowDays: window, save: flags.save, onPhase: bar.phase }));
         const durationMs = Math.round(performance.now() - start);
         const timings = Object.fromEntries(Object.entries(run.timings).map(([k, v]) => [k, Math.round(v)]));
         print(!!flags.json, { ...run.summary, saved: run.saved, durationMs, timings }, () => describe(run, durationMs));
@@ -46,21 +47,6 @@ Examples:
 `;
 
 const MAX_WINDOW_DAYS = 100_000;
-
-function wholeDays(s: string): number {
-  const n = /^\s*\d+\s*$/.test(s) ? Number(s) : NaN;
-  // The cap keeps the window's start a valid date (and is far beyond any order history).
-  if (!Number.isSafeInteger(n) || n < 1 || n > MAX_WINDOW_DAYS) {
-    throw new TailorError('invalid_argument', `--window must be a whole number of days from 1 to ${MAX_WINDOW_DAYS}, not '${s}'`, 'window');
-  }
-  return n;
-}
-
-function instant(s: string): number {
-  const d = parseDate(s);
-  if (!d.ok) throw new TailorError('invalid_argument', `--as-of must be an ISO-8601 date or date-time such as 2011-12-10, not '${s}'`, 'asOf');
-  return d.value;
-}
 
 const fixed = (v: number | null, digits: number): string => (v === null ? '-' : v.toFixed(digits));
 

@@ -4,8 +4,12 @@ import type { ExplainNode } from '../../core/segments/evaluate.ts';
 import { csvLine } from '../../core/csv-line.ts';
 import { segmentDocument } from '../../core/segments/segment-document.ts';
 import { withTailor } from '../context.ts';
+import { wholeFlag } from '../flags.ts';
 import { readJson } from '../read-json.ts';
 import { print, table } from '../output.ts';
+
+/** The members command lists at most this many (the CSV export has no limit). */
+const MAX_MEMBERS_LIMIT = 10_000;
 
 export function registerSegment(program: Command): void {
   const seg = program.command('segment').description('rule segments: create, preview, members, explain');
@@ -57,10 +61,10 @@ export function registerSegment(program: Command): void {
           () => `updated ${r.segment.name}: ${r.segment.size} members${r.result ? ` (+${r.result.entered} −${r.result.exited})` : ''}`);
       }));
 
-  seg.command('delete <segment>').description('delete a segment and its membership history')
-    .action(async (ref: string, _opts: unknown, cmd: Command) => withTailor(cmd, async (t) => {
+  seg.command('delete <segment>').description('delete a segment and its membership history').option('--json', 'machine-readable output')
+    .action(async (ref: string, opts: { json?: boolean }, cmd: Command) => withTailor(cmd, async (t) => {
       await t.segments.remove(ref);
-      process.stdout.write(`deleted ${ref}\n`);
+      print(!!opts.json, { deleted: ref }, () => `deleted ${ref}`);
     }));
 
   seg.command('recompute <segment>').description('recompute members in batch').option('--json', 'machine-readable output')
@@ -80,19 +84,22 @@ export function registerSegment(program: Command): void {
 
   seg.command('members <segment>').description('current members (CSV with --csv)')
     .option('--csv', 'every member as CSV on stdout').option('--limit <n>', 'members to list', '50').option('--json', 'machine-readable output')
-    .action(async (ref: string, opts: { csv?: boolean; limit: string; json?: boolean }, cmd: Command) => withTailor(cmd, async (t) => {
-      const s = await t.segments.get(ref);
-      if (opts.csv) {
-        process.stdout.write(csvLine(['profile_id', 'user_id', 'email', 'entered_at']));
-        for await (const page of t.segmentQueries.allMembers(s.id)) {
-          process.stdout.write(page.map((m) => csvLine([m.profileId, m.userId, m.email, m.enteredAt])).join(''));
+    .action(async (ref: string, opts: { csv?: boolean; limit: string; json?: boolean }, cmd: Command) => {
+      const limit = wholeFlag(opts.limit, 'limit', { min: 1, max: MAX_MEMBERS_LIMIT });
+      await withTailor(cmd, async (t) => {
+        const s = await t.segments.get(ref);
+        if (opts.csv) {
+          process.stdout.write(csvLine(['profile_id', 'user_id', 'email', 'entered_at']));
+          for await (const page of t.segmentQueries.allMembers(s.id)) {
+            process.stdout.write(page.map((m) => csvLine([m.profileId, m.userId, m.email, m.enteredAt])).join(''));
+          }
+          return;
         }
-        return;
-      }
-      const r = await t.segmentQueries.members(s.id, { limit: Number(opts.limit) });
-      print(!!opts.json, r, () => `${r.total} members\n\n${table([['profile', 'user id', 'email', 'entered'],
-        ...r.members.map((m) => [m.profileId, m.userId ?? '', m.email ?? '', m.enteredAt])])}`);
-    }));
+        const r = await t.segmentQueries.members(s.id, { limit });
+        print(!!opts.json, r, () => `${r.total} members\n\n${table([['profile', 'user id', 'email', 'entered'],
+          ...r.members.map((m) => [m.profileId, m.userId ?? '', m.email ?? '', m.enteredAt])])}`);
+      });
+    });
 
   seg.command('sizes <segment>').description('size history').option('--json', 'machine-readable output')
     .action(async (ref: string, opts: { json?: boolean }, cmd: Command) => withTailor(cmd, async (t) => {

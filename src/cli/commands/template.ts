@@ -3,14 +3,11 @@ import type { Command } from 'commander';
 import { TailorError } from '../../core/errors.ts';
 import { blockDocument, templateDocument, templateExport } from '../../core/content/template-document.ts';
 import { withTailor } from '../context.ts';
-import { print, table } from '../output.ts';
+import { optionalWhole } from '../flags.ts';
+import { print, table, writeOut } from '../output.ts';
 import { readJson, readText } from '../read-json.ts';
 
-function versionFlag(v: string | undefined): number | undefined {
-  if (v === undefined) return undefined;
-  if (!/^\d+$/.test(v) || Number(v) < 1) throw new TailorError('invalid_argument', `--version must be a version number such as 3, not '${v}'`, 'version');
-  return Number(v);
-}
+const versionFlag = (v: string | undefined): number | undefined => optionalWhole(v, 'version', { min: 1, expected: 'a version number such as 3' });
 
 interface ContentFlags { body?: string; subject?: string; preheader?: string; kind?: string; format?: string; description?: string; name?: string; json?: boolean }
 
@@ -70,10 +67,10 @@ export function registerTemplate(program: Command): void {
       });
     });
 
-  tp.command('delete <template>').description('delete a template and all its versions')
-    .action(async (ref: string, _o: unknown, cmd: Command) => withTailor(cmd, async (t) => {
+  tp.command('delete <template>').description('delete a template and all its versions').option('--json', 'machine-readable output')
+    .action(async (ref: string, o: { json?: boolean }, cmd: Command) => withTailor(cmd, async (t) => {
       await t.templates.remove(ref);
-      process.stdout.write(`deleted ${ref}\n`);
+      print(!!o.json, { deleted: ref }, () => `deleted ${ref}`);
     }));
 
   tp.command('render <template>').description('render for one profile: subject, preheader, HTML and text')
@@ -123,15 +120,20 @@ export function registerTemplate(program: Command): void {
 
   tp.command('export <template>').description('the template and the blocks it uses, as JSON (import it with --from tailor)')
     .option('--out <file>', 'write to a file instead of stdout').option('--version <n>', 'an earlier version')
-    .action(async (ref: string, f: { out?: string; version?: string }, cmd: Command) => withTailor(cmd, async (t) => {
-      const r = await t.templates.get(ref, versionFlag(f.version));
-      const json = `${JSON.stringify(templateExport(r.template, r.version, await t.templates.listBlocks()), null, 2)}\n`;
-      if (f.out) fs.writeFileSync(f.out, json);
-      else process.stdout.write(json);
-    }));
+    .option('--json', 'machine-readable output (the export is JSON already; with --out, {"exported":file,…})')
+    .action(async (ref: string, f: { out?: string; version?: string; json?: boolean }, cmd: Command) => {
+      const version = versionFlag(f.version);
+      await withTailor(cmd, async (t) => {
+        const r = await t.templates.get(ref, version);
+        const json = `${JSON.stringify(templateExport(r.template, r.version, await t.templates.listBlocks()), null, 2)}\n`;
+        if (!f.out) return writeOut(json);
+        fs.writeFileSync(f.out, json);
+        if (f.json) print(true, { exported: f.out, template: r.template.name, version: r.version.version }, () => '');
+      });
+    });
 
   const block = tp.command('block').description('reusable blocks used with {% render \'name\' %}');
-  block.command('list').option('--json', 'machine-readable output')
+  block.command('list').description('every block').option('--json', 'machine-readable output')
     .action(async (opts: { json?: boolean }, cmd: Command) => withTailor(cmd, async (t) => {
       const all = (await t.templates.listBlocks()).map(blockDocument);
       print(!!opts.json, all, () => all.length === 0 ? 'no blocks' : table([['name', 'kind', 'bytes', 'updated'], ...all.map((b) => [b.name, b.kind, b.body.length, b.updatedAt])]));
@@ -148,9 +150,9 @@ export function registerTemplate(program: Command): void {
         print(!!f.json, { ...blockDocument(r.block), recompiled: r.recompiled }, () => `saved block ${name}${r.recompiled.length ? `; new versions of ${r.recompiled.join(', ')}` : ''}`);
       });
     });
-  block.command('delete <name>').description('delete a block that no template uses')
-    .action(async (name: string, _o: unknown, cmd: Command) => withTailor(cmd, async (t) => {
+  block.command('delete <name>').description('delete a block that no template uses').option('--json', 'machine-readable output')
+    .action(async (name: string, o: { json?: boolean }, cmd: Command) => withTailor(cmd, async (t) => {
       await t.templates.removeBlock(name);
-      process.stdout.write(`deleted block ${name}\n`);
+      print(!!o.json, { deleted: name }, () => `deleted block ${name}`);
     }));
 }

@@ -1,3 +1,4 @@
+import type { OnPhase } from '../progress.ts';
 import { rfmWindow, scoreRfm, summarizeRfm, type RfmAggregates, type RfmScores, type RfmSummary, type RfmWindow } from './rfm.ts';
 
 /** What an RFM run needs from the store (src/store/features/rfm-store.ts implements it for both dialects). */
@@ -34,14 +35,18 @@ export interface RfmRun {
 }
 
 /** The RFM use case: aggregate in the store, score here, write back (unless asked not to). */
-export async function runRfm(port: RfmPort, opts: RfmRunOptions, elapsed: () => number = () => 0): Promise<RfmRun> {
+export async function runRfm(port: RfmPort, opts: RfmRunOptions, elapsed: () => number = () => 0, onPhase?: OnPhase): Promise<RfmRun> {
   const window = rfmWindow(opts.asOf, opts.windowDays);
+  const total = opts.save ? 3 : 2;
+  onPhase?.(0, total, 'aggregating orders');
   const t0 = elapsed();
   const agg = await port.aggregates(window);
   const t1 = elapsed();
+  onPhase?.(1, total, 'scoring');
   const scores = scoreRfm(agg, window);
   const summary = summarizeRfm(scores);
   const t2 = elapsed();
+  if (opts.save) onPhase?.(2, total, 'saving rfm_* features');
   const saved = opts.save ? await port.save(scores, opts.now) : null;
   const t3 = elapsed();
   return { summary, scores, saved, timings: { aggregateMs: t1 - t0, scoreMs: t2 - t1, saveMs: t3 - t2 } };

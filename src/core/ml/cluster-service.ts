@@ -1,3 +1,4 @@
+import { phases, type OnPhase } from '../progress.ts';
 import { validationError } from '../schemas/segment-rule.ts';
 import { z } from 'zod';
 import { TailorError } from '../errors.ts';
@@ -79,8 +80,10 @@ export class ClusterService {
     return r.data;
   }
 
-  async run(input: ClusterSpecInput, opts: { asOf?: number; save?: boolean } = {}): Promise<ClusterRun> {
+  async run(input: ClusterSpecInput, opts: { asOf?: number; save?: boolean; onPhase?: OnPhase } = {}): Promise<ClusterRun> {
     const spec = this.parseSpec(input);
+    const step = phases(opts.save === false ? ['data', 'cluster', 'describe'] : ['data', 'cluster', 'describe', 'save'], opts.onPhase);
+    step.next('loading features');
     if (spec.truth && spec.traits.includes(spec.truth)) throw new TailorError('invalid_argument', `the truth trait '${spec.truth}' cannot also be a feature`, 'truth');
     const asOf = opts.asOf ?? this.now();
     const snap = await this.data.snapshot(asOf, [...new Set([...spec.features, 'tenure_days'])], spec.truth ? [...spec.traits, spec.truth] : spec.traits);
@@ -91,10 +94,12 @@ export class ClusterService {
     const columns = inferColumns(rows, [...spec.features, ...spec.traits]);
     const t = fitTransform(rows, columns, spec.scaling);
     const { scaled, original } = transform(t, rows);
+    step.next('clustering');
     const out = await this.compute.cluster({
       algo: spec.algo,
       x: scaled, k: spec.k, kMax: spec.kMax, seed: spec.seed, nInit: spec.nInit, eps: spec.eps, minPts: spec.minPts,
     });
+    step.next('describing clusters');
     const cards = clusterCards({ labels: out.labels, scaled, original, featureNames: t.featureNames });
     const metrics: ClusterMetrics = {
       profiles: rows.length, k: out.k, silhouette: out.silhouette, inertia: out.inertia, noise: out.noise, fittedOn: out.fittedOn,
@@ -110,12 +115,17 @@ export class ClusterService {
       }),
       dendrogram: out.linkage ? dendrogramSvg(out.linkage, { title: `Ward dendrogram (${out.fittedOn} profiles)` }) : null,
     };
-    if (opts.save === false) return { model: null, metrics, ids, labels: out.labels, svg, saved: 0 };
+    if (opts.save === false) {
+      step.end();
+      return { model: null, metrics, ids, labels: out.labels, svg, saved: 0 };
+    }
+    step.next('saving the cluster feature');
     const saved = await this.data.saveScores('cluster', ids, out.labels);
     const model = await this.registry.save({
       name: spec.name, kind: 'cluster', target: 'cluster', algo: spec.algo, spec, metrics, artifact: { transform: t },
       dataWindow: { asOf: new Date(asOf).toISOString(), profiles: rows.length }, baseline: null, createdAt: this.now(),
     });
+    step.end();
     return { model, metrics, ids, labels: out.labels, svg, saved };
   }
 }

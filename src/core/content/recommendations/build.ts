@@ -1,3 +1,4 @@
+import { phases, type OnPhase } from '../../progress.ts';
 import { ProfileItems } from './interactions.ts';
 import { popularItems, segmentPopularity, type Membership, type SegmentPopular } from './popularity.ts';
 import type { ProfileRecs, RecsPort, StoredRecsModel } from './ports.ts';
@@ -8,7 +9,7 @@ export const MODEL_NAME = 'item-cf';
 /** Profiles per write transaction: short transactions, so ingest is never held up for long. */
 export const BATCH_SIZE = 1000;
 
-export interface BuildOptions { asOf: number; now: number; batchSize?: number }
+export interface BuildOptions { asOf: number; now: number; batchSize?: number; onPhase?: OnPhase | undefined }
 
 export interface BuildResult {
   asOf: number;
@@ -59,8 +60,11 @@ export function toModel(stored: Pick<StoredRecsModel, 'neighbours' | 'popular' |
  * A profile's list is replaced only when its batch commits, so readers never see a missing list.
  */
 export async function buildRecommendations(port: RecsPort, opts: BuildOptions): Promise<BuildResult> {
+  const step = phases(['interactions', 'similarities', 'lists', 'prune'], opts.onPhase);
+  step.next('reading interactions');
   const { m, n } = await loadMatrix(port, opts.asOf);
   const memberships = await port.memberships(opts.asOf);
+  step.next('item similarities');
   const stored: StoredRecsModel = {
     name: MODEL_NAME, asOf: opts.asOf, computedAt: opts.now,
     neighbours: itemCosine(m.rows.values()),
@@ -72,6 +76,7 @@ export async function buildRecommendations(port: RecsPort, opts: BuildOptions): 
   const bySegment = segmentsOf(memberships);
   const lists: BuildResult['lists'] = { cf: 0, 'segment-popular': 0, popular: 0, empty: 0 };
   let profiles = 0;
+  step.next('profile lists');
   for await (const ids of port.profilePages(opts.batchSize ?? BATCH_SIZE)) {
     const batch: ProfileRecs[] = ids.map((id) => ({
       profileId: id,
@@ -83,7 +88,10 @@ export async function buildRecommendations(port: RecsPort, opts: BuildOptions): 
   }
   let pairs = 0;
   for (const list of stored.neighbours.values()) pairs += list.length;
-  return { asOf: opts.asOf, interactions: n, items: stored.neighbours.size, pairs, profiles, lists, segments: stored.segments.length, pruned: await port.prune() };
+  step.next('removing stale lists');
+  const pruned = await port.prune();
+  step.end();
+  return { asOf: opts.asOf, interactions: n, items: stored.neighbours.size, pairs, profiles, lists, segments: stored.segments.length, pruned };
 }
 
 export interface RefreshResult { refreshed: number; removed: number; model: boolean }

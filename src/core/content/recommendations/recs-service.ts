@@ -1,6 +1,7 @@
 import { TailorError } from '../../errors.ts';
 import type { ProductRecord } from '../../imports/map-product.ts';
 import type { ProfileQueriesPort } from '../../profiles/ports.ts';
+import type { OnPhase } from '../../progress.ts';
 import { buildRecommendations, refreshRecommendations, type BuildResult } from './build.ts';
 import { evaluateRecommendations, type EvaluateOptions, type EvaluationReport } from './evaluate.ts';
 import type { RecsPort } from './ports.ts';
@@ -21,9 +22,9 @@ export class RecsService {
     store: RecsPort; lists: RecommendationsReader; profiles: Pick<ProfileQueriesPort, 'resolve'>; now: () => number;
   }) {}
 
-  build(asOf?: number): Promise<BuildResult> {
+  build(asOf?: number, onPhase?: OnPhase): Promise<BuildResult> {
     const now = this.deps.now();
-    return buildRecommendations(this.deps.store, { asOf: asOf ?? now, now });
+    return buildRecommendations(this.deps.store, { asOf: asOf ?? now, now, onPhase });
   }
 
   /** The list of a profile given by internal id, userId, anonymousId or email. */

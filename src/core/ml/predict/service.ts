@@ -1,3 +1,4 @@
+import { phases, type OnPhase } from '../../progress.ts';
 import { validationError } from '../../schemas/segment-rule.ts';
 import { TailorError } from '../../errors.ts';
 import type { MlCompute } from '../compute.ts';
@@ -54,8 +55,10 @@ export class PredictService {
    * trained on the window before that (cut-off `asOf − 2·horizon`) and tested on the later one; the
    * registered model is then refitted on the later window, the most recent labelled data.
    */
-  async train(input: PredictSpecInput, asOf = this.now()): Promise<PredictModel> {
+  async train(input: PredictSpecInput, asOf = this.now(), onPhase?: OnPhase): Promise<PredictModel> {
     const spec = this.parseSpec(input);
+    const step = phases(['data', 'fit', 'baseline', 'save'], onPhase);
+    step.next('loading features and labels');
     const isTrait = spec.target.startsWith('trait:');
     if (!isTrait && spec.writes) throw new TailorError('invalid_argument', `${spec.target} writes ${TARGETS[spec.target as StoreTarget].writes}; --writes is for trait targets`, 'writes');
     const features = spec.features ?? DEFAULT_PREDICTORS;
@@ -90,18 +93,23 @@ export class PredictService {
         window = { asOf: iso(asOf), holdout, featuresAsOf: iso(c1), labels: [iso(c1), iso(asOf)], testFraction: spec.testFraction };
       }
     }
+    step.next('fitting and evaluating');
     const { algo, evaluation, artifact, trainScores } = await this.fitAndEvaluate(spec, task, inferColumns(latest.rows, [...features, ...spec.traits]), train, test, latest);
     const name = spec.name ?? (isTrait ? spec.target.replace(':', '_') : spec.target);
     const full: PredictSpec = { ...spec, name, features };
     // Drift baseline: the scores of the population the model is deployed on, as of training. (Its
     // in-sample training scores would not do: a forest's are near 0 and 1 and always look drifted.)
+    step.next('scoring the population (drift baseline)');
     const deployed = await this.scoresAt(full, artifact, asOf);
-    return this.registry.save({
+    step.next('saving the model');
+    const saved = await this.registry.save({
       name, kind: 'predict', target: spec.target, algo, spec: full,
       metrics: { ...evaluation, trainRows: train.y.length, testRows: test.y.length, skippedRows: skipped },
       artifact, dataWindow: { ...window, finalRows: latest.y.length },
       baseline: baselineOf(deployed.scores.length ? deployed.scores : trainScores), createdAt: this.now(),
-    }) as Promise<PredictModel>;
+    }) as PredictModel;
+    step.end();
+    return saved;
   }
 
   /**
