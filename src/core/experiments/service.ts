@@ -64,8 +64,16 @@ export class ExperimentService {
     return next;
   }
 
+  /**
+   * Only a draft can go: once started, its assignments are the record of who was sent what, and the
+   * events and the decision refer to them.
+   */
   async remove(idOrName: string): Promise<void> {
-    await this.d.store.remove((await this.get(idOrName)).id);
+    const cur = await this.get(idOrName);
+    if (cur.status !== 'draft') {
+      throw new TailorError('conflict', `experiment '${cur.name}' is ${cur.status}, not a draft: only a draft can be deleted`, 'experiment');
+    }
+    await this.d.store.remove(cur.id);
   }
 
   /**
