@@ -11,6 +11,7 @@ import { planTimers } from './plan-timers.ts';
 import { checkTimeValues } from './prepare-values.ts';
 import type { MembershipWrite, SegmentRecord, SegmentStore, TimerWrite } from './ports.ts';
 import { ENTERED_EVENT, EXITED_EVENT, planSegments, reevaluateProfile, type ChangeSet } from './realtime.ts';
+import { findSegment, segmentName } from './segment-name.ts';
 
 export interface SegmentInput { name: string; description?: string | null | undefined; rules: unknown; options?: unknown }
 
@@ -54,7 +55,7 @@ export class SegmentEngine {
   }
 
   async get(idOrName: string): Promise<SegmentRecord> {
-    const s = (await this.d.store.list()).find((x) => x.id === idOrName || x.name === idOrName);
+    const s = findSegment(await this.d.store.list(), idOrName);
     if (!s) throw new TailorError('not_found', `no segment ${JSON.stringify(idOrName)}`, 'segment');
     return s;
   }
@@ -124,7 +125,7 @@ export class SegmentEngine {
   private async recomputeNow(idOrName: string): Promise<RecomputeResult> {
     const started = performance.now();
     const all = await this.d.store.list();
-    const s = all.find((x) => x.id === idOrName || x.name === idOrName);
+    const s = findSegment(all, idOrName);
     if (!s) throw new TailorError('not_found', `no segment ${JSON.stringify(idOrName)}`, 'segment');
     const now = this.d.clock.now();
     const q = compileMembershipQuery(s.id, s.rules, s.options, this.context(all, now));
@@ -262,7 +263,7 @@ export class SegmentEngine {
   }
 
   private validate(input: Partial<SegmentInput>): { name: string; rules: Rule; options: SegmentOptions } {
-    const name = typeof input.name === 'string' ? input.name.trim() : '';
+    const name = typeof input.name === 'string' ? segmentName(input.name) : '';
     if (!name || name.length > 200) throw new TailorError('validation_failed', 'name: a segment needs a name of 1–200 characters', 'name');
     const rules = parseRule(input.rules);
     checkTimeValues(rules);
