@@ -28,7 +28,11 @@ export interface IngestTx extends FeatureTx, ConsentTx {
   existingMessageIds(ids: string[]): Promise<Set<string>>;
   /** identity key (`kind:value`) → live profile id, for those that exist. */
   lookupIdentities(ids: Identity[]): Promise<Map<string, string>>;
-  /** Loads live profiles (and, on PostgreSQL, locks them for the transaction). */
+  /**
+   * Loads live profiles (and, on PostgreSQL, locks them for the transaction). Where a concurrent
+   * transaction merged one away since `lookupIdentities`, the store runs the batch again rather
+   * than return a state the plan cannot follow.
+   */
   loadProfiles(ids: string[]): Promise<Map<string, ProfileState>>;
   apply(plan: BatchPlan): Promise<void>;
 }

@@ -9,7 +9,7 @@ import type { ProfileState } from '../../core/schemas/profile.ts';
 import { writeTables, type Column, type TableWrite } from '../sql/bulk-write.ts';
 import { fromJson, fromTs, toJson, toTs } from '../sql/codec.ts';
 import { consentMessagesAt, deleteConsents, loadConsents, saveConsents } from '../privacy/consent-store.ts';
-import type { Database, SqlRunner } from '../sql/database.ts';
+import { ConcurrentChange, type Database, type SqlRunner } from '../sql/database.ts';
 import { allFeatureEvents, recentFeatureEvents } from '../features/feature-events.ts';
 import { deleteFeatureRows, loadFeatureRows, saveFeatureRows } from '../features/feature-rows.ts';
 
@@ -96,9 +96,19 @@ class Tx implements IngestTx {
   }
 
   async loadProfiles(ids: string[]): Promise<Map<string, ProfileState>> {
-    const rows = this.pg
-      ? await this.sql.all('SELECT * FROM profiles WHERE id = ANY(?::text[]) ORDER BY id FOR UPDATE', [ids])
-      : await this.sql.all('SELECT * FROM profiles WHERE id IN (SELECT value FROM json_each(?))', [JSON.stringify(ids)]);
+    if (!this.pg) {
+      const rows = await this.sql.all('SELECT * FROM profiles WHERE id IN (SELECT value FROM json_each(?))', [JSON.stringify(ids)]);
+      return new Map(rows.map((r) => [r.id as string, rowToProfile(r)]));
+    }
+    const rows = await this.sql.all('SELECT * FROM profiles WHERE id = ANY(?::text[]) ORDER BY id FOR UPDATE', [ids]);
+    // The identity look-up ran before these row locks were granted. A transaction about other
+    // identities of the same person (so not serialised by the identity locks) may have merged one
+    // of these profiles away in between and re-pointed its identities; FOR UPDATE then returns the
+    // merged row. Planning on it would lose the survivor (or write to a merged profile), so the
+    // whole batch is planned again in a fresh transaction, whose look-up sees the merge.
+    if (rows.length !== new Set(ids).size || rows.some((r) => r.merged_into !== null)) {
+      throw new ConcurrentChange('a profile this batch looked up was merged or removed by a concurrent transaction');
+    }
     return new Map(rows.map((r) => [r.id as string, rowToProfile(r)]));
   }
 

@@ -143,7 +143,16 @@ pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
 pg.types.setTypeParser(114, (v) => v);
 pg.types.setTypeParser(3802, (v) => v);
 
-const RETRYABLE = new Set(['40001', '40P01', '23505']);
+/**
+ * What a store throws inside `transaction` when it finds that a concurrent transaction changed what
+ * it already read (e.g. merged away a profile it looked up): the transaction rolls back and, where
+ * its caller allows retries, runs again on fresh reads, like a serialization failure.
+ */
+export class ConcurrentChange extends Error {
+  readonly code = 'tailor_concurrent_change';
+}
+
+const RETRYABLE = new Set(['40001', '40P01', '23505', 'tailor_concurrent_change']);
 
 function openPostgres(url: string, max: number): Database {
   const pool = new pg.Pool({ connectionString: url, max });
