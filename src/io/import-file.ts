@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { TailorError } from '../core/errors.ts';
+import { isTailorError, TailorError, type ErrorCode } from '../core/errors.ts';
 import { Columns } from '../core/imports/column-map.ts';
 import { OrderGrouper, type GroupedOrder } from '../core/imports/group-orders.ts';
 import { mapEvent } from '../core/imports/map-event.ts';
@@ -15,7 +15,7 @@ import { ImportChunk, isRowLevelError } from './import-chunk.ts';
 import { resolveImportOptions, type ImportOptions, type ResolvedImport } from './import-options.ts';
 import type { InputFormat } from './input-format.ts';
 import { openInput } from './open-input.ts';
-import { rawText, RejectsFile } from './rejects-file.ts';
+import { rawText, RejectsFile, type Reject } from './rejects-file.ts';
 import { readRows } from './row-reader.ts';
 import type { SourceRow } from './source-row.ts';
 
@@ -45,10 +45,25 @@ export interface ImportSummary extends ImportRunCounts {
 }
 
 /**
+ * An import that failed as a whole: the file could not be read to its end (an unclosed CSV quote,
+ * corrupt gzip data, a header that is not text), or no row of it could be used (every row rejected:
+ * a binary file, the wrong format or encoding). The run is recorded as failed; the rejects file and
+ * import_rejects hold what was rejected, and `summary` what the run did before it stopped.
+ */
+export class ImportFailedError extends TailorError {
+  constructor(code: ErrorCode, message: string, readonly summary: ImportSummary) {
+    super(code, message, 'file');
+    this.name = 'ImportFailedError';
+  }
+}
+
+/**
  * The import use case: streams a file, maps each row to a message (or product), and writes a chunk per
  * transaction through the ingest pipeline, which resolves identities, skips stored messageIds and
  * keeps the change log. Bad rows become rejects (file + import_rejects) and never stop the import;
- * the run and its counters are kept in import_runs after every chunk.
+ * the run and its counters are kept in import_runs after every chunk. A file that cannot be read to
+ * its end, or that has rows and none of them usable, fails with an ImportFailedError after the rows
+ * read before it are written and the run is recorded as failed.
  */
 export async function importFile(t: Tailor, opts: ImportOptions): Promise<ImportSummary> {
   const o = resolveImportOptions(opts);
@@ -107,6 +122,7 @@ export async function importFile(t: Tailor, opts: ImportOptions): Promise<Import
       counts.duplicates += r.unchanged;
     }
     const rj = chunk.takeRejects();
+    firstReject ??= rj[0];
     counts.rejected += rj.length;
     rejects.write(rj);
     await t.imports.progress(runId, counts, rj.map((r) => ({ row: r.row, reason: r.reason, raw: rawText(r.raw) })),
@@ -115,19 +131,35 @@ export async function importFile(t: Tailor, opts: ImportOptions): Promise<Import
 
   let status: ImportRunStatus = 'completed';
   let checked = !ctx.inferTypes;
+  let firstReject: Reject | undefined;
+  // An error reading the file ends the reading, not the import: the rows before it are sound and
+  // are written, then the run fails. (An error writing them stops everything, below.)
+  let readError: unknown;
+  async function* reading() {
+    try {
+      yield* readRows(input.stream, { format: o.format, header: o.header, columns: o.columns, encoding: o.encoding });
+    } catch (e) {
+      readError = readFailure(e, input.gzip);
+    }
+  }
   try {
-    for await (const batch of readRows(input.stream, { format: o.format, header: o.header, columns: o.columns })) {
+    for await (const batch of reading()) {
       if (!checked) checked = checkMappedColumns(o, batch);
       counts.rowsRead += batch.length;
+      // The chunk is flushed as soon as it is full, not once per read batch: a 256 KB read of short
+      // rows is tens of thousands of rows, and one ingest transaction that size runs PostgreSQL out of
+      // shared memory (lock table), whatever --chunk-size said.
       for (const row of batch) {
         if (row.error !== undefined) chunk.reject(row, row.error);
         else handle.row(row);
+        if (chunk.size >= o.chunkSize) await flush();
       }
-      if (chunk.size >= o.chunkSize) await flush();
       opts.onProgress?.({ rowsRead: counts.rowsRead, rejected: counts.rejected + chunk.rejects.length, bytesRead: input.bytesRead(), totalBytes: input.totalBytes });
     }
     handle.end();
-    await flush({ status });
+    await flush();
+    if (readError !== undefined || (counts.rowsRead > 0 && counts.rejected >= counts.rowsRead)) status = 'failed';
+    await t.imports.progress(runId, counts, [], { status, finishedAt: t.clock.now(), rejectsFile: rejects.written ? rejects.path : null });
   } catch (e) {
     status = 'failed';
     try {
@@ -143,12 +175,31 @@ export async function importFile(t: Tailor, opts: ImportOptions): Promise<Import
     input.stream.destroy();
   }
   const durationMs = performance.now() - began;
-  return {
+  const summary: ImportSummary = {
     runId, kind: o.kind, file: o.file, format: o.format, gzip: input.gzip, status, ...counts, profilesCreated,
     rejectsFile: rejects.written ? rejects.path : null,
     durationMs: Math.round(durationMs),
     rowsPerSecond: Math.round(counts.rowsRead / Math.max(durationMs / 1000, 1e-3)),
   };
+  if (readError !== undefined) {
+    if (!isTailorError(readError)) throw readError;
+    throw new ImportFailedError(readError.code, readError.message, summary);
+  }
+  if (status === 'failed') {
+    const where = summary.rejectsFile ? `; the rejects are in ${summary.rejectsFile}` : '';
+    throw new ImportFailedError('validation_failed',
+      `no row could be imported: all ${counts.rowsRead} rows were rejected (row ${firstReject?.row}: ${firstReject?.reason})${where}`, summary);
+  }
+  return summary;
+}
+
+/** A read error as the import reports it: corrupt gzip data is the file's fault, said so in one line. */
+function readFailure(e: unknown, gzip: boolean): unknown {
+  const code = (e as { code?: unknown } | null)?.code;
+  if (gzip && typeof code === 'string' && code.startsWith('Z_')) {
+    return new TailorError('unsupported_format', `the gzip data cannot be read (${(e as Error).message}): is the file damaged or cut short?`);
+  }
+  return e;
 }
 
 /**
