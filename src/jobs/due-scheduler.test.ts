@@ -51,12 +51,13 @@ describe('segment scheduler', () => {
   });
 
   it('never sleeps longer than maxSleepMs, so work written by another process is picked up', async () => {
-    const t = target([]);
+    // The earliest known work is a minute away, but the scheduler looks again after 5 s.
+    const t = target([Date.now() + 60_000]);
     const s = new DueScheduler(t, (e) => { throw e; }, 5_000);
     s.start();
     await vi.advanceTimersByTimeAsync(0);
     expect(t.state.looks).toEqual([0]);
-    // Written elsewhere (no notify): found at the next 5 s wake-up.
+    // Written elsewhere (no notify): found at the next 5 s wake-up, done at its instant.
     t.state.due.push(t.start + 7_000);
     await vi.advanceTimersByTimeAsync(5_000);
     expect(t.state.looks).toEqual([0, 5_000]);
@@ -65,6 +66,7 @@ describe('segment scheduler', () => {
     await s.stop();
     await vi.advanceTimersByTimeAsync(60_000);
     expect(t.state.looks).toEqual([0, 5_000, 7_000]);
+    expect(t.state.ticks).toEqual([7_000]);
   });
 
   it('reports a failed tick and retries a second later', async () => {
