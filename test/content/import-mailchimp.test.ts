@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { importMailchimp } from '../../src/core/content/importers/mailchimp.ts';
 import { createLiquid } from '../../src/core/content/liquid-env.ts';
 
@@ -37,11 +37,20 @@ describe('importMailchimp: merge tags', () => {
     expect(await render('*|TITLE:NAME|*|*|UPPER:FNAME|*|*|LOWER:FNAME|*', { profile: { name: 'ana MARÍA lopez', first_name: 'Ana' } })).toBe('Ana María Lopez|ANA|ana');
   });
   // Cheat sheet: *|CURRENT_YEAR|* and *|DATE:d/m/Y|* (PHP date format)
+  // The clock is fixed (fake Date) at one instant, a second before New Year's midnight UTC: two real
+  // `new Date()` calls, the test's and the renderer's, could straddle midnight or New Year. The
+  // renderer formats in the local time zone, so the expected date is read from the same instant.
   it('dates', async () => {
-    const now = new Date();
-    const dd = String(now.getDate()).padStart(2, '0');
-    const mm = String(now.getMonth() + 1).padStart(2, '0');
-    expect(await render('© *|CURRENT_YEAR|* *|DATE:d/m/Y|*')).toBe(`© ${now.getFullYear()} ${dd}/${mm}/${now.getFullYear()}`);
+    vi.useFakeTimers({ now: Date.UTC(2026, 11, 31, 23, 59, 59, 999), toFake: ['Date'] });
+    try {
+      const now = new Date();
+      const dd = String(now.getDate()).padStart(2, '0');
+      const mm = String(now.getMonth() + 1).padStart(2, '0');
+      expect(await render('© *|CURRENT_YEAR|* *|DATE:d/m/Y|*')).toBe(`© ${now.getFullYear()} ${dd}/${mm}/${now.getFullYear()}`);
+      if (now.getTimezoneOffset() === 0) expect(await render('*|DATE:d/m/Y|*')).toBe('31/12/2026');
+    } finally {
+      vi.useRealTimers();
+    }
   });
   it('custom fields map to profile traits and are reported as an assumption', () => {
     const r = importMailchimp('Tier: *|LOYALTY_TIER|*');
