@@ -30,6 +30,15 @@ const QUALITY_COLS = [c('profile_id', 'text'), c('message_id', 'text'), c('field
 
 /** The first key of Tailor's identity advisory locks (PostgreSQL), so they do not collide with other users of advisory locks. */
 const IDENTITY_LOCK_SPACE = 0x7a11;
+/**
+ * Identities are locked by hash bucket, not one by one: every advisory lock takes a slot in
+ * PostgreSQL's shared lock table (max_locks_per_transaction × connections, 6,400 by default for
+ * the whole cluster), and a 5,000-row import chunk or a full /v1/batch holds 10,000 identities.
+ * The locks are exclusive, so all of Tailor's transactions on a database together hold at most this
+ * many (plus one each that they wait for). Two batches about different people that share a bucket
+ * run one after the other, which costs time, never correctness.
+ */
+const IDENTITY_LOCK_BUCKETS = 1024;
 
 export function rowToProfile(r: Record<string, unknown>): ProfileState {
   return {
@@ -76,11 +85,12 @@ class Tx implements IngestTx {
     if (this.pg) {
       // Concurrent batches about the same people would race to create the same identities, and the
       // loser would retry the whole batch (or deadlock on profile rows). Advisory locks on the
-      // identities, taken in one global order, make such batches run one after the other; batches
-      // about different people still run in parallel. The look-up is a separate statement, so its
-      // snapshot, taken after the locks, sees what the batch that held them committed.
+      // identities' buckets, taken in one global (sorted) order, make such batches run one after
+      // the other; batches about different people mostly still run in parallel. The look-up is a
+      // separate statement, so its snapshot, taken after the locks, sees what the batch that held
+      // them committed.
       await this.sql.all(
-        `SELECT pg_advisory_xact_lock(${IDENTITY_LOCK_SPACE}, h) FROM (SELECT DISTINCT hashtext(k) AS h FROM unnest(?::text[]) AS k ORDER BY 1) s`,
+        `SELECT pg_advisory_xact_lock(${IDENTITY_LOCK_SPACE}, b) FROM (SELECT DISTINCT hashtext(k) & ${IDENTITY_LOCK_BUCKETS - 1} AS b FROM unnest(?::text[]) AS k ORDER BY 1) s`,
         [kinds.map((k, n) => `${k}:${lookups[n]}`)]);
     }
     const rows = this.pg
