@@ -15,11 +15,11 @@ export async function writeRows(
   onConflict = '',
 ): Promise<void> {
   if (rows.length === 0) return;
+  checkRows(table, columns, rows);
   const names = columns.map((c) => c.name).join(', ');
   if (sql.dialect === 'postgres') {
     const unnest = columns.map((c) => `?::${c.pgType}[]`).join(', ');
-    const arrays = columns.map((_, i) => rows.map((r) => r[i] ?? null));
-    await sql.run(`INSERT INTO ${table} (${names}) SELECT * FROM unnest(${unnest}) ${onConflict}`, arrays);
+    await sql.run(`INSERT INTO ${table} (${names}) SELECT * FROM unnest(${unnest}) ${onConflict}`, columnArrays(rows, columns.length));
     return;
   }
   await sql.runEach(`INSERT INTO ${table} (${names}) VALUES (${columns.map(() => '?').join(', ')}) ${onConflict}`, rows);
@@ -41,7 +41,34 @@ export async function writeTables(sql: SqlRunner, writes: TableWrite[]): Promise
   }
   const insert = (w: TableWrite) =>
     `INSERT INTO ${w.table} (${w.columns.map((c) => c.name).join(', ')}) SELECT * FROM unnest(${w.columns.map((c) => `?::${c.pgType}[]`).join(', ')}) ${w.onConflict ?? ''}`;
+  for (const w of todo) checkRows(w.table, w.columns, w.rows);
   const ctes = todo.slice(0, -1).map((w, i) => `w${i} AS (${insert(w)})`);
-  const params = todo.flatMap((w) => w.columns.map((_, i) => w.rows.map((r) => r[i] ?? null)));
+  const params = todo.flatMap((w) => columnArrays(w.rows, w.columns.length));
   await sql.run(`WITH ${ctes.join(', ')} ${insert(todo[todo.length - 1]!)}`, params);
+}
+
+/** One array per column, each holding a value per row. */
+function columnArrays(rows: unknown[][], width: number): unknown[][] {
+  const arrays: unknown[][] = [];
+  for (let i = 0; i < width; i++) arrays.push(rows.map((r) => r[i] ?? null));
+  return arrays;
+}
+
+/**
+ * Every row has one value per column, and every value is a scalar. pg turns a JS array inside a
+ * column array into a nested array literal, which unnest flattens into the rows that follow (and an
+ * object into its JSON text): a value of the wrong shape would shift other rows' columns rather
+ * than fail. Validation keeps such values out; this makes a slip a loud error instead of bad data.
+ */
+function checkRows(table: string, columns: Column[], rows: unknown[][]): void {
+  for (let n = 0; n < rows.length; n++) {
+    const r = rows[n]!;
+    if (r.length !== columns.length) throw new Error(`${table}: row ${n} has ${r.length} values for ${columns.length} columns`);
+    for (let i = 0; i < r.length; i++) {
+      const v = r[i];
+      if (v !== null && typeof v === 'object' && !(v instanceof Date)) {
+        throw new Error(`${table}.${columns[i]!.name}: row ${n} holds ${Array.isArray(v) ? 'an array' : 'an object'}, not a scalar`);
+      }
+    }
+  }
 }
