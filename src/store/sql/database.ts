@@ -35,12 +35,19 @@ export interface DatabaseOptions {
   sqliteSync?: 'normal' | 'full';
   /** PostgreSQL: connections in the pool. */
   pgPool?: number;
+  /**
+   * PostgreSQL: told when a connection is lost (a restart, a failover, pg_terminate_backend, an
+   * idle timeout); the pool opens a new one on next use. Default: one line on stderr.
+   */
+  onConnectionLost?: (e: Error) => void;
 }
 
 export const isPostgresUrl = (url: string): boolean => /^postgres(ql)?:\/\//i.test(url);
 
 export async function openDatabase(url: string, opts: DatabaseOptions = {}): Promise<Database> {
-  return isPostgresUrl(url) ? openPostgres(url, opts.pgPool ?? 10) : openSqlite(url, opts.sqliteSync ?? 'normal');
+  return isPostgresUrl(url)
+    ? openPostgres(url, opts.pgPool ?? 10, opts.onConnectionLost ?? logConnectionLost)
+    : openSqlite(url, opts.sqliteSync ?? 'normal');
 }
 
 function openSqlite(file: string, sync: 'normal' | 'full'): Database {
@@ -154,8 +161,45 @@ export class ConcurrentChange extends Error {
 
 const RETRYABLE = new Set(['40001', '40P01', '23505', 'tailor_concurrent_change']);
 
-function openPostgres(url: string, max: number): Database {
-  const pool = new pg.Pool({ connectionString: url, max });
+/**
+ * Whether an error means the connection went away rather than that the statement failed: class 08
+ * (connection exception), 57P01-57P03 (terminated by an administrator, crash shutdown, cannot
+ * connect now: pg_terminate_backend, a restart), socket errors, and pg's own words for a closed
+ * connection (it gives those no code).
+ */
+export function isConnectionLoss(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  if (typeof code === 'string') {
+    return code.startsWith('08') || code === '57P01' || code === '57P02' || code === '57P03'
+      || ['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN'].includes(code);
+  }
+  const message = (e as { message?: unknown } | null)?.message;
+  return typeof message === 'string' && /^Connection terminated|not queryable|^Client was closed/.test(message);
+}
+
+let lastLostLog = 0;
+let quietLost = 0;
+/** One line per second at most: a dropped database takes every connection of the pool at once. */
+function logConnectionLost(e: Error): void {
+  const now = Date.now();
+  if (now - lastLostLog < 1000) {
+    quietLost++;
+    return;
+  }
+  lastLostLog = now;
+  const more = quietLost ? ` (and ${quietLost} more since the last such line)` : '';
+  quietLost = 0;
+  console.warn(`[tailor] PostgreSQL connection lost: ${e.message}${more}; a new one is opened on next use`);
+}
+
+function openPostgres(url: string, max: number, onLost: (e: Error) => void): Database {
+  // application_name tells this process's sessions apart in pg_stat_activity (a URL that sets one wins).
+  const pool = new pg.Pool({ connectionString: url, max, application_name: `tailor-${process.pid}` });
+  // A connection that PostgreSQL drops emits 'error' on its client (in use) or on the pool (idle);
+  // unheard, either is an uncaught exception that ends the process. The pool discards such a
+  // client and connects anew on next use; queries in flight fail and are the caller's to handle.
+  pool.on('error', onLost);
+  pool.on('connect', (client) => client.on('error', onLost));
   const kysely = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
   // Raw statements are prepared once per connection (named statements): the hot paths run a few
   // statement shapes over and over, and PostgreSQL would otherwise parse and plan each one anew.
@@ -172,6 +216,8 @@ function openPostgres(url: string, max: number): Database {
   const query = (client: pg.PoolClient, s: string, p: readonly unknown[]) =>
     client.query({ ...statement(s), values: p.map(pgParam) });
   const transaction: Database['transaction'] = async (fn, opts = {}) => {
+      const retries = opts.retries ?? 0;
+      let reconnected = false;
       for (let attempt = 0; ; attempt++) {
         try {
           // A pool client of its own, like any Kysely query (Kysely shares this pool).
@@ -205,8 +251,17 @@ function openPostgres(url: string, max: number): Database {
             client.release(broken);
           }
         } catch (e) {
+          // A transaction that may run twice (retries > 0) gets one more run on a fresh connection
+          // when its connection was lost: a failover or a terminated session need not fail a long
+          // command. Once only: a database that stays away fails it.
+          if (retries > 0 && !reconnected && isConnectionLoss(e)) {
+            reconnected = true;
+            onLost(e as Error);
+            await new Promise((r) => setTimeout(r, 100));
+            continue;
+          }
           const code = (e as { code?: string }).code;
-          if (attempt >= (opts.retries ?? 0) || !code || !RETRYABLE.has(code)) throw e;
+          if (attempt >= retries || !code || !RETRYABLE.has(code)) throw e;
           await new Promise((r) => setTimeout(r, 5 + Math.random() * 20 * (attempt + 1)));
         }
       }
@@ -215,7 +270,8 @@ function openPostgres(url: string, max: number): Database {
     dialect: 'postgres',
     kysely,
     transaction,
-    read: (text, params = []) => transaction((tx) => tx.all(text, params)),
+    // A read may always run again.
+    read: (text, params = []) => transaction((tx) => tx.all(text, params), { retries: 1 }),
     close: async () => {
       await kysely.destroy();
     },
