@@ -36,8 +36,9 @@ export function fastParse(raw: Record<string, unknown>, type: MessageType): RawM
     }
     case 'identify': {
       const traits = nullishRecord(raw.traits);
-      if (traits === BAD) return undefined;
+      if (traits === BAD || !nullishString(raw.name)) return undefined;
       out.traits = traits;
+      out.name = raw.name as string | null | undefined;
       return out;
     }
     case 'page':

@@ -20,7 +20,8 @@ const common = {
   writeKey: z.string().optional(),
 };
 
-export const identifySchema = z.looseObject({ ...common, traits: obj.nullish() });
+// identify's name is stored in the event's name column, like a page's: a string or nothing.
+export const identifySchema = z.looseObject({ ...common, name: z.string().nullish(), traits: obj.nullish() });
 export const trackSchema = z.looseObject({ ...common, event: z.string().trim().min(1).max(256), properties: obj.nullish() });
 export const pageSchema = z.looseObject({ ...common, name: z.string().nullish(), category: z.string().nullish(), properties: obj.nullish() });
 export const screenSchema = pageSchema;
