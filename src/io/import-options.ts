@@ -4,6 +4,7 @@ import { parseColumnMap, type ColumnMap } from '../core/imports/column-map.ts';
 import { ORDER_ID_STRATEGIES, type OrderIdStrategy } from '../core/imports/map-order-line.ts';
 import { IMPORT_KINDS, isImportKind, type DateFormat, type ImportKind } from '../core/imports/types.ts';
 import { detectFormat, INPUT_FORMATS, isInputFormat, type InputFormat } from './input-format.ts';
+import { isTextEncoding, TEXT_ENCODINGS, type TextEncoding } from './text-encoding.ts';
 
 export interface ImportProgress {
   rowsRead: number;
@@ -33,6 +34,8 @@ export interface ImportOptions {
   dateFormat?: DateFormat | undefined;
   /** Orders only: `column` (default) or `row` (see map-order-line.ts). */
   orderId?: OrderIdStrategy | undefined;
+  /** How the file's bytes become text: utf8 (default; rows that are not UTF-8 are rejects) or latin1 (Windows-1252). */
+  encoding?: TextEncoding | string | undefined;
   onProgress?: ((p: ImportProgress) => void) | undefined;
 }
 
@@ -48,6 +51,7 @@ export interface ResolvedImport {
   currency: string | undefined;
   dateFormat: DateFormat;
   orderId: OrderIdStrategy;
+  encoding: TextEncoding;
 }
 
 export const DEFAULT_CHUNK_SIZE = 5000;
@@ -72,6 +76,8 @@ export function resolveImportOptions(o: ImportOptions): ResolvedImport {
   const orderId = o.orderId ?? 'column';
   if (!ORDER_ID_STRATEGIES.includes(orderId)) throw arg(`unknown --order-id strategy '${orderId}' (expected ${ORDER_ID_STRATEGIES.join(' or ')})`, 'orderId');
   if (o.currency !== undefined && !/^[A-Za-z]{3}$/.test(o.currency)) throw arg(`currency must be a three-letter ISO 4217 code, not '${o.currency}'`, 'currency');
+  const encoding = normalizeEncoding(o.encoding ?? 'utf8');
+  if (!encoding) throw arg(`unknown encoding '${o.encoding}' (expected ${TEXT_ENCODINGS.join(' or ')})`, 'encoding');
   const columns = typeof o.columns === 'string' ? o.columns.split(',').map((c) => c.trim()) : o.columns;
   if (columns?.some((c) => c === '')) throw arg('--columns has an empty name', 'columns');
   const header = o.header ?? true;
@@ -90,5 +96,13 @@ export function resolveImportOptions(o: ImportOptions): ResolvedImport {
     currency: o.currency?.toUpperCase(),
     dateFormat,
     orderId,
+    encoding,
   };
+}
+
+/** The usual spellings of the two encodings: utf-8, UTF8, iso-8859-1, windows-1252, cp1252. */
+function normalizeEncoding(e: string): TextEncoding | undefined {
+  const k = e.toLowerCase().replace(/[-_ ]/g, '');
+  if (isTextEncoding(k)) return k;
+  return ['iso88591', 'windows1252', 'cp1252', 'latin'].includes(k) ? 'latin1' : undefined;
 }

@@ -2,6 +2,9 @@ import { StringDecoder } from 'node:string_decoder';
 import { TailorError } from '../core/errors.ts';
 import { jsonRow } from './json-row.ts';
 import { MAX_RECORD_BYTES, type RowDecoder, type SourceRow } from './source-row.ts';
+import { decodeLatin1, type TextEncoding } from './text-encoding.ts';
+
+const REPLACEMENT = Buffer.from('\ufffd');
 
 // Where the scanner is: before the opening bracket, among the elements, or after the closing one.
 const BEFORE = 0;
@@ -22,6 +25,14 @@ const AFTER = 2;
 export class JsonArrayDecoder implements RowDecoder {
   private rows: SourceRow[] = [];
   private readonly decoder = new StringDecoder('utf8');
+  /**
+   * Bytes that are not UTF-8 have been read (decoded as U+FFFD). An element with U+FFFD is then a
+   * reject: its text was damaged. Told apart from a U+FFFD the file really holds by counting.
+   */
+  private sawInvalid = false;
+  /** Line breaks outside strings so far, and the line where the current element starts. */
+  private lines = 0;
+  private startLine = 1;
   private buf = '';
   private pos = 0;
   /** Where the current element starts in `buf`, or -1 between elements. */
@@ -32,8 +43,16 @@ export class JsonArrayDecoder implements RowDecoder {
   private state: number = BEFORE;
   private n = 0;
 
+  constructor(private readonly encoding: TextEncoding = 'utf8') {}
+
   push(chunk: Buffer): void {
-    this.scan(this.decoder.write(chunk));
+    if (this.encoding === 'latin1') {
+      this.scan(decodeLatin1(chunk));
+      return;
+    }
+    const text = this.decoder.write(chunk);
+    if (!this.sawInvalid && text.includes('\ufffd')) this.sawInvalid = count(text, '\ufffd') > countBytes(chunk, REPLACEMENT);
+    this.scan(text);
   }
 
   end(): void {
@@ -52,7 +71,12 @@ export class JsonArrayDecoder implements RowDecoder {
   }
 
   private emit(end: number): void {
-    this.rows.push(jsonRow(++this.n, this.buf.slice(this.start, end), 'element'));
+    const text = this.buf.slice(this.start, end);
+    if (this.sawInvalid && text.includes('\ufffd')) {
+      this.rows.push({ row: ++this.n, raw: text, error: `line ${this.startLine + 1} is not valid UTF-8: the JSON element that starts there has bytes that are not text (if the file is Latin-1 or Windows-1252, import it with --encoding latin1)` });
+    } else {
+      this.rows.push(jsonRow(++this.n, text, 'element'));
+    }
     this.start = -1;
   }
 
@@ -68,7 +92,10 @@ export class JsonArrayDecoder implements RowDecoder {
         else if (c === 34) this.inString = false; // quote
         continue;
       }
-      if (c === 32 || c === 10 || c === 13 || c === 9) continue;
+      if (c === 32 || c === 10 || c === 13 || c === 9) {
+        if (c === 10) this.lines++;
+        continue;
+      }
       if (this.state === BEFORE) {
         if (c !== 91) throw new TailorError('unsupported_format', 'a .json file must hold one array of objects (use .jsonl for one object per line)');
         this.state = INSIDE;
@@ -89,7 +116,10 @@ export class JsonArrayDecoder implements RowDecoder {
         if (c === 93) this.state = AFTER;
         continue;
       }
-      if (this.start < 0) this.start = i;
+      if (this.start < 0) {
+        this.start = i;
+        this.startLine = this.lines;
+      }
       if (c === 34) this.inString = true;
       else if (c === 123 || c === 91) this.depth = 1;
     }
@@ -104,4 +134,16 @@ export class JsonArrayDecoder implements RowDecoder {
       this.pos = 0;
     }
   }
+}
+
+function count(s: string, what: string): number {
+  let n = 0;
+  for (let i = s.indexOf(what); i !== -1; i = s.indexOf(what, i + 1)) n++;
+  return n;
+}
+
+function countBytes(b: Buffer, what: Buffer): number {
+  let n = 0;
+  for (let i = b.indexOf(what); i !== -1; i = b.indexOf(what, i + 1)) n++;
+  return n;
 }

@@ -13,8 +13,8 @@ import { LineDecoder } from './line-decoder.ts';
 export class JsonlDecoder extends LineDecoder {
   private n = 0;
 
-  protected line(line: string): void {
+  protected line(line: string, _lineNo: number, notText: string | undefined): void {
     if (line.trim() === '') return;
-    this.rows.push(jsonRow(++this.n, line, 'line'));
+    this.rows.push(notText ? { row: ++this.n, raw: line, error: notText } : jsonRow(++this.n, line, 'line'));
   }
 }

@@ -5,10 +5,13 @@ import type { InputFormat } from './input-format.ts';
 import { JsonArrayDecoder } from './json-array-decoder.ts';
 import { JsonlDecoder } from './jsonl-decoder.ts';
 import type { RowDecoder, SourceRow } from './source-row.ts';
+import type { TextEncoding } from './text-encoding.ts';
 import { WsDecoder } from './ws-decoder.ts';
 
 export interface ReadOptions extends HeaderOptions {
   format: InputFormat;
+  /** How bytes become text (default utf8, checked line by line). */
+  encoding?: TextEncoding | undefined;
 }
 
 export function createDecoder(opts: ReadOptions): RowDecoder {
@@ -16,8 +19,8 @@ export function createDecoder(opts: ReadOptions): RowDecoder {
     case 'csv': return new CsvDecoder({ ...opts, delimiter: ',' });
     case 'tsv': return new CsvDecoder({ ...opts, delimiter: '\t' });
     case 'ws': return new WsDecoder(opts);
-    case 'jsonl': return new JsonlDecoder();
-    case 'json': return new JsonArrayDecoder();
+    case 'jsonl': return new JsonlDecoder(opts.encoding);
+    case 'json': return new JsonArrayDecoder(opts.encoding);
   }
 }
 
@@ -30,13 +33,25 @@ export async function* readRows(input: Readable, opts: ReadOptions): AsyncGenera
   const decoder = createDecoder(opts);
   try {
     for await (const chunk of input) {
-      decoder.push(chunk as Buffer);
+      let failed: unknown;
+      try {
+        decoder.push(chunk as Buffer);
+      } catch (e) {
+        failed = e;
+      }
+      // The rows before a file error are handed over first; the error comes with the next take().
       const rows = decoder.take();
       if (rows.length) yield rows;
+      if (failed !== undefined) throw failed;
     }
-    await decoder.end();
-    const rest = decoder.take();
-    if (rest.length) yield rest;
+    let failed: unknown;
+    try {
+      await decoder.end();
+    } catch (e) {
+      failed = e;
+    }
+    for (let rest = decoder.take(); rest.length; rest = decoder.take()) yield rest;
+    if (failed !== undefined) throw failed;
   } finally {
     input.destroy();
   }

@@ -1,5 +1,7 @@
+import { TailorError } from '../core/errors.ts';
 import { HeaderShaper, type HeaderOptions } from './header-shaper.ts';
 import { LineDecoder } from './line-decoder.ts';
+import type { TextEncoding } from './text-encoding.ts';
 
 const WS = /\s+/;
 
@@ -10,14 +12,19 @@ const WS = /\s+/;
 export class WsDecoder extends LineDecoder {
   private readonly shaper: HeaderShaper;
 
-  constructor(opts: HeaderOptions) {
-    super();
+  constructor(opts: HeaderOptions & { encoding?: TextEncoding | undefined }) {
+    super(opts.encoding);
     this.shaper = new HeaderShaper(opts);
   }
 
-  protected line(line: string): void {
+  protected line(line: string, _lineNo: number, notText: string | undefined): void {
     const t = line.trim();
     if (t === '') return;
+    if (notText) {
+      if (this.shaper.awaitingHeader) throw new TailorError('unsupported_format', `the header: ${notText}`);
+      this.rows.push({ row: this.shaper.nextRow(), raw: line, error: notText });
+      return;
+    }
     const row = this.shaper.shape(t.split(WS), line);
     if (row) this.rows.push(row);
   }

@@ -16,6 +16,7 @@ interface ImportFlags {
   currency?: string;
   dateFormat?: string;
   orderId?: string;
+  encoding?: string;
   json?: boolean;
 }
 
@@ -32,6 +33,7 @@ export function registerImport(program: Command): void {
     .option('--currency <code>', 'ISO 4217 currency for orders and products without a currency column')
     .option('--date-format <auto|mdy|dmy>', 'how to read slashed dates such as 12/1/2010 (auto: month first)')
     .option('--order-id <column|row>', 'orders: take the order id from the orderId column, or make one per row as <customer>-<date>-<row>')
+    .option('--encoding <utf8|latin1>', 'how the file\'s bytes are text: utf8 (default; rows that are not UTF-8 are rejected) or latin1 (Windows-1252)')
     .option('--json', 'machine-readable output')
     .addHelpText('after', HELP)
     .action(async (kind: string, file: string, flags: ImportFlags, cmd: Command) => {
@@ -60,6 +62,9 @@ Re-importing a file adds nothing: message ids are derived from the rows (import:
 import:event:<sha1 of the row>, import:profile:<sha1 of ids and traits>), so identical rows in one
 file count as duplicates too (give a messageId column to keep them apart). Bad rows never stop an
 import: each goes to the rejects file with its row number (data rows from 1) and the reason.
+The import fails (exit 2, one line on stderr) when the file cannot be read to its end (a quote
+never closed, damaged gzip data) or when it has rows and every one was rejected (binary data, the
+wrong --format or --encoding); the rejects file and the run's record are kept all the same.
 
 Examples:
   tailor import orders online_retail_invoices.csv --currency GBP \\
@@ -75,6 +80,7 @@ function toOptions(kind: string, file: string, f: ImportFlags): ImportOptions {
   return {
     kind, file, map: f.map, format: f.format as ImportOptions['format'], header: f.header, columns: f.columns, rejects: f.rejects,
     chunkSize, currency: f.currency, dateFormat: f.dateFormat as ImportOptions['dateFormat'], orderId: f.orderId as ImportOptions['orderId'],
+    encoding: f.encoding,
   };
 }
 
