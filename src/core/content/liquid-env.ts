@@ -1,13 +1,16 @@
 import { Liquid } from 'liquidjs';
 import { MAX_LOOP_ITEMS, registerBoundedFor } from './bounded-for.ts';
 import { registerFilters } from './filters.ts';
+import { htmlOutputEscape, registerEscaping } from './html-escape.ts';
 import { registerCompatFilters } from './importers/compat-filters.ts';
 
 /**
  * The two Liquid environments every template is rendered with (liquidjs, Shopify-compatible):
  * `html` escapes every output by default, so a trait holding `<b>` or `<script>` prints as text
- * (`| raw` opts out); `text` (subject, preheader, plain-text part) does not, since those are not
- * HTML. Both have the same filters and bounds.
+ * (`| raw` opts out), and exactly once: what `escape`, `escape_once` or `capture` made is not
+ * escaped again (html-escape.ts); `text` (subject, preheader, plain-text part) does not, since
+ * those are not HTML, and there the escape filters give plain text. Both have the same filters
+ * and bounds.
  *
  * Bounds per render: `renderLimit` ms of render time and `memoryLimit` for allocation-heavy
  * filters and ranges (liquidjs' DoS options), at most MAX_LOOP_ITEMS items per `for` loop
@@ -21,7 +24,7 @@ export function createLiquid(escape: boolean, partials: Record<string, string> =
     templates: partials,
     relativeReference: false,
     dynamicPartials: true,
-    ...(escape ? { outputEscape: 'escape' as const } : {}),
+    ...(escape ? { outputEscape: htmlOutputEscape } : {}),
     ownPropertyOnly: true,
     strictFilters: true,
     cache: true,
@@ -32,5 +35,7 @@ export function createLiquid(escape: boolean, partials: Record<string, string> =
   registerBoundedFor(liquid);
   registerFilters(liquid);
   registerCompatFilters(liquid);
+  // Last: it replaces built-in filters (and hb_escape in plain text).
+  registerEscaping(liquid, escape);
   return liquid;
 }

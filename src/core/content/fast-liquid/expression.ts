@@ -1,4 +1,5 @@
 import { TypeGuards, UndefinedVariableError, defaultOperators, filters as builtinFilters, toValueSync, type Context, type Expression, type Filter, type Liquid, type Token, type Value } from 'liquidjs';
+import { escapeOutput, htmlOutputEscape } from '../html-escape.ts';
 import { range, readProperty, resolve, stringify, toValueY, type Eval } from './runtime.ts';
 
 /**
@@ -120,6 +121,8 @@ export function compileFilter(f: Filter, liquid: Liquid): FilterFn {
   const isOutputEscape = handler === (liquid.options as { outputEscape?: unknown }).outputEscape && name === String(Object.prototype.toString.call(handler));
   if (typeof handler !== 'function' || (!liquid.filters[name] && !isOutputEscape)) throw new Unsupported(`filter ${name}`);
   const owner = (f as unknown as FilterShape).liquid;
+  // The HTML engine's output escape (html-escape.ts), called without building its `this`.
+  if (handler === htmlOutputEscape) return escapeOutput;
   if (handler === builtinFilters['escape'] && args.length === 0) {
     // liquidjs' `escape`, inlined: the same stringify, memory charge and replacement.
     return (ctx, v) => {
