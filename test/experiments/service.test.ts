@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { twoProportionZTest } from '../../src/core/experiments/proportions.ts';
 import { welchTest } from '../../src/core/experiments/means.ts';
 import { isTailorError } from '../../src/core/errors.ts';
@@ -125,18 +125,36 @@ describe.each(dialects)('experiment service ($name)', ({ url }) => {
     expect(d!.decision.reason).toMatch(/^No significant winner: falling back to control morning\./);
   });
 
-  it('the scheduler started by serve decides an experiment at its planned time, with no call from anyone', async () => {
-    t = await openTailor(await url());
-    // 0.0005 h = 1.8 s: the planned decision comes due while the test waits.
-    await t.experiments.create({ name: 'soon', vary: 'subject', metric: 'click', rule: 'fixed', waitHours: 0.0005, minPerArm: 100, variants: [{ key: 'A' }, { key: 'B' }] });
+  // The in-process experiment scheduler on an injected clock and fake timers: the planned decision
+  // comes due because the clock moved, with no call from anyone. The real-time run through
+  // `tailor serve` is test/cli/serve-experiments.slow.test.ts.
+  it('the experiment scheduler decides an experiment at its planned time, with no call from anyone', async () => {
+    let now = T0;
+    const tt = await openTailor(await url(), () => now);
+    t = tt;
+    await t.experiments.create({ name: 'soon', vary: 'subject', metric: 'click', rule: 'fixed', waitHours: 2, minPerArm: 100, variants: [{ key: 'A' }, { key: 'B' }] });
     await t.experiments.record('soon', [{ key: 'A', recipients: 5000, clicks: 200 }, { key: 'B', recipients: 5000, clicks: 300 }]);
-    t.experimentScheduler.start();
-    const deadline = Date.now() + 15_000;
-    while ((await t.experiments.get('soon')).status !== 'decided' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    const decideAt = (await t.experiments.get('soon')).decideAt!;
+    expect(decideAt).toBe(T0 + 2 * HOUR);
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      t.experimentScheduler.start();
+      await vi.advanceTimersByTimeAsync(0);
+      // Its first look finds nothing due and sleeps (at most its 5-minute look interval).
+      await vi.waitFor(async () => expect((await tt.experiments.get('soon')).status).toBe('testing'));
+      now = decideAt - 1;
+      await vi.advanceTimersByTimeAsync(5 * 60_000);
+      await new Promise((r) => setImmediate(r));
+      expect((await t.experiments.get('soon')).status).toBe('testing');
+      now = decideAt;
+      await vi.advanceTimersByTimeAsync(5 * 60_000);
+      await vi.waitFor(async () => expect((await tt.experiments.get('soon')).status).toBe('decided'), { timeout: 10_000 });
+    } finally {
+      vi.useRealTimers();
+    }
     const x = await t.experiments.get('soon');
-    expect(x.status).toBe('decided');
     expect(x.decision).toMatchObject({ winner: 'B', basis: 'significant', early: false });
-    expect(x.decidedAt! - x.decideAt!).toBeGreaterThanOrEqual(0);
+    expect(x.decidedAt).toBe(decideAt);
   });
 
   it('follows a recipient merged into another profile after the send to the survivor\'s events', async () => {

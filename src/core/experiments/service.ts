@@ -18,6 +18,8 @@ export interface ExperimentDeps {
   newId: () => string;
   /** Current members of a segment (by id or name); throws not_found for an unknown segment. */
   audience: (segment: string) => Promise<string[]>;
+  /** A test started: its decision is due at `decideAt` (the scheduler wakes then, not at its next look). */
+  onStarted?: (decideAt: number) => void;
 }
 
 export interface ResultsView { experiment: ExperimentRecord; source: 'events' | 'counts'; results: ExperimentResults }
@@ -98,6 +100,7 @@ export class ExperimentService {
     });
     const next = started(cur, now);
     await this.d.store.start(next, assignments);
+    this.d.onStarted?.(next.decideAt!);
     const groups: Record<Group, number> = { holdout: 0, test: 0, rest: 0 };
     for (const a of assignments) groups[a.group]++;
     return { experiment: next, groups };
@@ -122,6 +125,7 @@ export class ExperimentService {
     // Counts for an experiment run elsewhere start its clock now.
     const next = started(cur, now);
     await this.d.store.update(next);
+    this.d.onStarted?.(next.decideAt!);
     return next;
   }
 
