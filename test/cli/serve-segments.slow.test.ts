@@ -8,6 +8,8 @@ interface Reply { id: string; size: number; members: { userId: string }[] }
 
 const keys = { TAILOR_WRITE_KEY: KEYS.writeKey, TAILOR_ADMIN_KEY: KEYS.adminKey };
 
+// Slow tier: real time through a real `tailor serve` process (it waits the segment's one-minute
+// window out). The same behaviour on an injected clock runs in test/segments/window-expiry-scheduler.test.ts.
 describe('tailor serve keeps segments live', () => {
   it('enters on an event, and leaves when the window passes with no event (the scheduler, not a poll)', async () => {
     const s = await startServer({ TAILOR_DB: tempSqlite(), ...keys });
