@@ -66,3 +66,57 @@ describe('readRows', () => {
     expect(rows.map((r) => r.values)).toEqual([{ a: '1', b: '2' }, { a: '3', b: '4' }]);
   });
 });
+
+function piecesOf(buf: Buffer, size: number): Buffer[] {
+  const pieces: Buffer[] = [];
+  for (let i = 0; i < buf.length; i += size) pieces.push(buf.subarray(i, i + size));
+  return pieces;
+}
+
+/** Like rowsOf, for bytes that are not UTF-8. */
+async function rowsOfBytes(buf: Buffer, opts: ReadOptions, size: number): Promise<SourceRow[]> {
+  const out: SourceRow[] = [];
+  for await (const batch of readRows(Readable.from(piecesOf(buf, size)), opts)) out.push(...batch);
+  return out;
+}
+
+describe('readRows: line endings, encodings and unclosed quotes', () => {
+  const mixed = 'id,v\r\n1,a\n2,b\r3,"c\r\nd"\r\n\r\n4,é\r5,x';
+  it.each(sizes)('CSV rows end in CRLF, LF or a lone CR, mixed, in %i-byte chunks', async (size) => {
+    const rows = await rowsOf(mixed, { format: 'csv', header: true }, size);
+    expect(rows.map((r) => r.values)).toEqual([
+      { id: '1', v: 'a' }, { id: '2', v: 'b' }, { id: '3', v: 'c\r\nd' }, { id: '4', v: 'é' }, { id: '5', v: 'x' },
+    ]);
+  });
+
+  it.each(sizes)('JSON Lines and whitespace lines end the same ways, in %i-byte chunks', async (size) => {
+    const jl = await rowsOf('{"a":1}\r\n{"a":2}\r{"a":"ü"}\n\r{"a":4}\r', { format: 'jsonl', header: true }, size);
+    expect(jl.map((r) => r.values)).toEqual([{ a: 1 }, { a: 2 }, { a: 'ü' }, { a: 4 }]);
+    const ws = await rowsOf('a b\rx 1\r\ny 2\nz 3', { format: 'ws', header: true }, size);
+    expect(ws.map((r) => r.values)).toEqual([{ a: 'x', b: '1' }, { a: 'y', b: '2' }, { a: 'z', b: '3' }]);
+  });
+
+  it.each(sizes)('a row that is not UTF-8 is a reject naming its physical line; latin1 reads it, in %i-byte chunks', async (size) => {
+    const file = Buffer.concat([Buffer.from('id,name\r\n1,"multi\r\nline"\r\n\r\n2,Jos'), Buffer.from([0xe9]), Buffer.from('\n3,Zoë\n')]);
+    const rows = await rowsOfBytes(file, { format: 'csv', header: true }, size);
+    expect(rows.map((r) => [r.row, r.values ?? r.error])).toEqual([
+      [1, { id: '1', name: 'multi\r\nline' }],
+      [2, 'line 5 is not valid UTF-8 (column 6): if the file is Latin-1 or Windows-1252, import it with --encoding latin1'],
+      [3, { id: '3', name: 'Zoë' }],
+    ]);
+    const latin = await rowsOfBytes(Buffer.from('id,name\n1,Jos\xe9 \x80\n', 'latin1'), { format: 'csv', header: true, encoding: 'latin1' }, size);
+    expect(latin.map((r) => r.values)).toEqual([{ id: '1', name: 'José €' }]);
+    const jl = await rowsOfBytes(Buffer.concat([Buffer.from('{"a":"x"}\n\n{"a":"'), Buffer.from([0xff]), Buffer.from('"}\n')]), { format: 'jsonl', header: true }, size);
+    expect(jl.map((r) => r.error ?? r.values)).toEqual([{ a: 'x' }, 'line 3 is not valid UTF-8 (column 7): if the file is Latin-1 or Windows-1252, import it with --encoding latin1']);
+  });
+
+  it.each(sizes)('an unclosed quote is a file error naming the line where it opened, after the rows before it, in %i-byte chunks', async (size) => {
+    const got: SourceRow[] = [];
+    const read = async () => {
+      const input = Readable.from(piecesOf(Buffer.from('id,v\n1,"a\nb"\n\n2,x\n3,"open\n4,y\n'), size));
+      for await (const batch of readRows(input, { format: 'csv', header: true })) got.push(...batch);
+    };
+    await expect(read()).rejects.toThrow(/^CSV line 6: a quote opens a field there and is never closed/);
+    expect(got.map((r) => r.values)).toEqual([{ id: '1', v: 'a\nb' }, { id: '2', v: 'x' }]);
+  });
+});
