@@ -1,4 +1,5 @@
 import { CaptureTag, filters as builtin, type Context, type Liquid } from 'liquidjs';
+import { stringify } from './fast-liquid/runtime.ts';
 import { hbString } from './importers/handlebars-runtime.ts';
 
 /**
@@ -43,10 +44,19 @@ function unescapeHtml(this: FilterThis, s: string): string {
   return s.replace(/&(amp|lt|gt|#34|#39);/g, (m) => UNESCAPES[m]!);
 }
 
-/** The HTML engine's output escape: liquidjs' `escape`, except for strings this render marked as HTML. */
+const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&#34;', "'": '&#39;' };
+const NEEDS_ESCAPE = /[&<>"']/;
+
+/**
+ * The HTML engine's output escape: liquidjs' `escape` (the same stringify, memory charge and
+ * replacements, inlined: it runs for every output of every message), except for strings this
+ * render marked as HTML.
+ */
 export function escapeOutput(ctx: Context, v: unknown): string {
   if (typeof v === 'string' && safeByRender.get(ctx.memoryLimit)?.has(v)) return v;
-  return escapeHtml.call({ context: ctx }, v);
+  const s = stringify(v);
+  ctx.memoryLimit.use(s.length);
+  return NEEDS_ESCAPE.test(s) ? s.replace(/[&<>"']/g, (m) => ESCAPES[m]!) : s;
 }
 
 /** As liquidjs calls an `outputEscape` function (`this` is { context, token, liquid }). */
