@@ -60,7 +60,7 @@ const condition = fc.oneof(
 const arg = fc.oneof(quoted, number, path, literal);
 const filter = fc.oneof(
   fc.constantFrom('upcase', 'downcase', 'size', 'escape', 'raw', 'money', 'date_local', 'first_word', 'join', 'first', 'last',
-    'strip', 'url_encode', 'truncate', 'default'),
+    'strip', 'url_encode', 'truncate', 'default', 'escape_once', 'xml_escape', 'safe_url'),
   fc.tuple(fc.constantFrom('default', 'append', 'prepend', 'plus', 'minus', 'times', 'join', 'truncate', 'money', 'date_local'), arg)
     .map(([f, a]) => `${f}: ${a}`),
   fc.tuple(fc.constantFrom('truncate', 'replace', 'money'), arg, arg).map(([f, a, b]) => `${f}: ${a}, ${b}`),
@@ -113,7 +113,7 @@ function node(allowRender: boolean, depth: number): Node {
 }
 
 const specialString = fc.constantFrom('', 'Ana María', '<script>alert("x")</script>', 'a & b', "O'Hara", '  spaced  ', 'Champions', 'a', 'b',
-  '2026-03-01T10:00:00Z', '42', '3.5', 'x<y>z', 'ÉLAN');
+  '2026-03-01T10:00:00Z', '42', '3.5', 'x<y>z', 'ÉLAN', 'a &amp; b', 'javascript:alert(1)', 'https://shop.example/?a=1&b=2');
 const scalar = fc.oneof(specialString, fc.integer({ min: -5, max: 12 }), fc.constantFrom(0, 1, 2, 19.9, -0.5, 1e3), fc.boolean(), fc.constant(null));
 const jsonValue = fc.letrec((tie) => ({
   value: fc.oneof({ depthSize: 'small', withCrossShrink: true }, scalar, scalar, tie('arr'), tie('obj')),

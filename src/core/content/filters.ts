@@ -1,4 +1,5 @@
 import type { Liquid } from 'liquidjs';
+import { safeUrl } from './safe-urls.ts';
 
 /**
  * Filters a marketer needs beyond Liquid's standard set (which already has `default`, `date`,
@@ -10,6 +11,8 @@ import type { Liquid } from 'liquidjs';
  *   from Liquid's own `date` filter applied after the shift.
  * - `first_word`: "Ana María" → "Ana", for greetings from a full name.
  * - `image_size`: appends w/h query parameters to an image URL (for resizing CDNs).
+ * - `safe_url`: the URL if its scheme is http, https, mailto or tel (or it is relative), else `#`
+ *   (safe-urls.ts); for URL attributes whose scheme comes from data.
  * Formatters are cached: building an Intl.NumberFormat costs more than a whole render.
  */
 const numberFormats = new Map<string, Intl.NumberFormat>();
@@ -66,6 +69,7 @@ export function registerFilters(liquid: Liquid): void {
     if (!d) return '';
     return dateFormat(style ?? 'medium', timeZone ?? fromProfile(this, 'timezone') ?? 'UTC', fromProfile(this, 'locale') ?? 'en').format(d);
   });
+  liquid.registerFilter('safe_url', safeUrl);
   liquid.registerFilter('first_word', (v: unknown) => (typeof v === 'string' ? v.trim().split(/\s+/)[0] ?? '' : ''));
   liquid.registerFilter('image_size', (url: unknown, w?: number, h?: number) => {
     if (typeof url !== 'string' || !url) return '';

@@ -1,5 +1,6 @@
 import { FEATURES } from '../features/catalog.ts';
 import type { CompiledTemplate } from './compile.ts';
+import { URL_ATTRIBUTES, unsafeScheme, urlsIn } from './safe-urls.ts';
 
 /**
  * Checks a compiled template version before anyone receives it:
@@ -7,7 +8,11 @@ import type { CompiledTemplate } from './compile.ts';
  * - `missing-fallback`: an output of a trait that a tenth or more of profiles lack, with no
  *   `default` filter (they would get an empty greeting);
  * - `bad-link`: an href that does not parse as an http(s), mailto or tel URL once its Liquid parts
- *   are filled in;
+ *   are filled in, or any URL attribute (src, action, srcset, …) written with another scheme
+ *   (`javascript:`, `data:`, …);
+ * - `unsafe-url`: a URL attribute whose scheme comes from a variable that does not pass through
+ *   `safe_url` (`href="{{ profile.website }}"`). Rendering turns unsafe ones into `#` anyway
+ *   (safe-urls.ts), so it is a warning; the recipient links Tailor signs need no filter;
  * - `image-alt`: an image without alt text (screen readers, and clients that block images);
  * - `gmail-clipping`: HTML over 102 KB, which Gmail cuts off behind "[Message clipped]";
  * - `no-unsubscribe`: a marketing template without `unsubscribe_url`;
@@ -47,9 +52,12 @@ export function lintTemplate(kind: 'marketing' | 'transactional', c: CompiledTem
     }
   }
   const html = [c.html, ...Object.values(c.htmlPartials)].join('\n');
-  for (const m of html.matchAll(/\shref\s*=\s*"([^"]*)"/g)) {
-    const problem = badLink(m[1]!);
-    if (problem) issues.push({ rule: 'bad-link', severity: 'error', message: `link "${m[1]}": ${problem}` });
+  for (const a of urlAttributes(html)) {
+    const problem = a.name === 'href' ? badLink(a.value) : badScheme(a.name, a.value);
+    if (problem) issues.push({ rule: 'bad-link', severity: 'error', message: `${a.name === 'href' ? 'link' : a.name} "${a.value}": ${problem}` });
+    for (const output of schemeFromData(a.value)) {
+      issues.push({ rule: 'unsafe-url', severity: 'warning', message: `${a.name}="${a.value}" takes its scheme from ${output}: write it as {{ … | safe_url }} (a javascript: or data: URL renders as "#")` });
+    }
   }
   for (const m of html.matchAll(/<img\b[^>]*>/g)) {
     const alt = /\salt\s*=\s*"([^"]*)"/.exec(m[0]);
@@ -65,6 +73,44 @@ export function lintTemplate(kind: 'marketing' | 'transactional', c: CompiledTem
 
 function sources(c: CompiledTemplate): string[] {
   return [c.subject, c.preheader, c.html, c.text, ...Object.values(c.htmlPartials)];
+}
+
+/**
+ * The URL attributes of Liquid HTML, values as written. An HTML parser would end a value at a
+ * quote inside Liquid (`href="{{ u | default: "x" }}"`), so Liquid counts as opaque here.
+ */
+const LIQUID_OR = (quote: string) => `(?:\\{\\{[\\s\\S]*?\\}\\}|\\{%[\\s\\S]*?%\\}|[^${quote}])*`;
+const URL_ATTRIBUTE = new RegExp(`(?<=[\\s"'/])(${[...URL_ATTRIBUTES].join('|')})\\s*=\\s*(?:"(${LIQUID_OR('"')})"|'(${LIQUID_OR("'")})')`, 'gi');
+
+function urlAttributes(html: string): { name: string; value: string }[] {
+  return [...html.matchAll(URL_ATTRIBUTE)].map((m) => ({ name: m[1]!.toLowerCase(), value: (m[2] ?? m[3]!).replace(/&amp;/g, '&') }));
+}
+
+/** Outputs that can set a URL's scheme (nothing literal with `:`, `/`, `?` or `#` before them) and do not pass through safe_url. */
+const SIGNED_LINKS = /^\{\{-?\s*(unsubscribe_url|preferences_url|view_in_browser_url)\s*-?\}\}$/;
+function schemeFromData(value: string): string[] {
+  const out: string[] = [];
+  let literal = '';
+  for (const m of value.matchAll(/\{\{[\s\S]*?\}\}|\{%[\s\S]*?%\}|[^{]+|\{/g)) {
+    const part = m[0];
+    if (part.startsWith('{%')) continue;
+    if (!part.startsWith('{{')) {
+      literal += part;
+      continue;
+    }
+    if (/[:/?#]/.test(literal)) break;
+    if (!/\|\s*safe_url\b/.test(part) && !SIGNED_LINKS.test(part)) out.push(part);
+  }
+  return out;
+}
+
+/** A written scheme that is not allowed, for the URL attributes other than href (Liquid parts count as a plain word). */
+function badScheme(name: string, raw: string): string | null {
+  for (const url of urlsIn(name, raw.replace(/\{\{[\s\S]*?\}\}|\{%[\s\S]*?%\}/g, 'x'))) {
+    const scheme = unsafeScheme(url);
+    if (scheme) return `the scheme ${scheme} is not allowed`;
+  }
+  return null;
 }
 
 /** Why an href is broken, or null. Liquid parts count as filled in with a plain word. */
