@@ -6,6 +6,7 @@ import { createSegmentStore } from '../../src/store/segments/segment-store.ts';
 import { createServer } from '../../src/http.ts';
 import { createTailor, openStore, type Tailor } from '../../src/main.ts';
 import type { Database } from '../../src/store/sql/database.ts';
+import { ADMIN_KEY, WRITE_KEY } from './server.ts';
 
 /**
  * The segment engine's benchmarks over a prepared data set (segment-cache.ts). Each returns plain
@@ -24,11 +25,13 @@ export const FIVE_CONDITIONS = {
 
 export const CART = { event: 'Product Added', within: '24h', notFollowedBy: { event: 'Order Completed', within: '24h' } };
 
+const BENCH_KEYS = { writeKey: WRITE_KEY, adminKey: ADMIN_KEY };
+
 /** A Tailor with a handle on its database: the benchmarks time and check the tables directly. */
 export type BenchTailor = Tailor & { db: Database };
 
 export async function openBenchTailor(url: string, now: () => number): Promise<BenchTailor> {
-  const config = loadConfig({}, { db: url, writeKey: 'wk_bench', adminKey: 'ak_bench' });
+  const config = loadConfig({}, { db: url, writeKey: BENCH_KEYS.writeKey, adminKey: BENCH_KEYS.adminKey });
   const { db } = await openStore(config);
   return Object.assign(await createTailor(config, { clock: { now }, database: db }), { db });
 }
@@ -88,10 +91,10 @@ export async function processLatency(t: BenchTailor, profileIds: string[]): Prom
  * the real event loop; the row is polled with the store's own connection.
  */
 export async function httpToMembership(t: BenchTailor, segmentName: string, userIds: string[]): Promise<number[]> {
-  const app = createServer(t, { writeKey: 'wk_bench', adminKey: 'ak_bench' });
+  const app = createServer(t, BENCH_KEYS);
   await app.listen({ port: 0, host: '127.0.0.1' });
   const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-  const auth = `Basic ${Buffer.from('wk_bench:').toString('base64')}`;
+  const auth = `Basic ${Buffer.from(`${BENCH_KEYS.writeKey}:`).toString('base64')}`;
   const seg = await t.segments.get(segmentName);
   const out: number[] = [];
   try {

@@ -8,8 +8,9 @@ import pg from 'pg';
 export const ROOT = process.env.BENCH_ROOT ? path.resolve(process.env.BENCH_ROOT) : path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const BIN = path.join(ROOT, 'bin', 'tailor.js');
 
-export const WRITE_KEY = 'wk_bench_write_key_0001';
-export const ADMIN_KEY = 'ak_bench_admin_key_0001';
+// Strong enough for the server's key rule (128 bits: src/core/key-strength.ts).
+export const WRITE_KEY = 'wk_bench_Gt4Ns8Vx2Qk6Ry9Lp3Mb7Hd';
+export const ADMIN_KEY = 'ak_bench_Zc5Wf1Tj7Ue3Xo9Kq2Np8Sa';
 
 /** A free loopback port: bind to 0, read it, release it. */
 export async function freePort(): Promise<number> {

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { TailorError } from '../core/errors.ts';
 import type { SettingsPort } from '../core/segments/catch-up-mark.ts';
 import { getSetting, setSetting, setSettingOnce } from '../store/system/settings-store.ts';
 import type { Base } from './base.ts';
@@ -26,6 +27,8 @@ export function wireSettings(b: Base) {
     };
     const writeKey = await pick(b.config.writeKey, 'write_key', 'wk');
     const adminKey = await pick(b.config.adminKey, 'admin_key', 'ak');
+    // The config refuses two equal keys; this catches one configured key equal to the other's stored value.
+    if (writeKey === adminKey) throw new TailorError('invalid_config', 'the write key must differ from the admin key (TAILOR_WRITE_KEY, TAILOR_ADMIN_KEY)', 'writeKey');
     return { writeKey, adminKey, generated };
   };
   return { settings, secret, keys };

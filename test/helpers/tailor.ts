@@ -7,7 +7,8 @@ import { createServer } from '../../src/http.ts';
 import { createTailor, openStore, type Tailor, type TailorOptions } from '../../src/main.ts';
 import type { Database } from '../../src/store/sql/database.ts';
 
-export const KEYS = { writeKey: 'wk_test_write_key', adminKey: 'ak_test_admin_key' };
+// Strong enough for the server's rule (at least 128 bits: src/core/key-strength.ts), fixed so that tests can name them.
+export const KEYS = { writeKey: 'wk_test_Vq7Lr2Xc9Nb4Tz8Kw3Hm6Pd', adminKey: 'ak_test_Ys5Fg1Jn8Qe3Wu7Rb2Lc9Tx' };
 export const WRITE_AUTH = `Basic ${Buffer.from(`${KEYS.writeKey}:`).toString('base64')}`;
 export const ADMIN_AUTH = `Bearer ${KEYS.adminKey}`;
 
