@@ -94,6 +94,12 @@ export const FEATURES: Record<string, FeatureDef> = {
 };
 
 /**
+ * The definition of a feature, or undefined for an unknown name. Not `FEATURES[name]`: a rule's
+ * name may be `constructor` or `__proto__`, which a plain object answers from its prototype.
+ */
+export const featureDef = (name: string): FeatureDef | undefined => (Object.hasOwn(FEATURES, name) ? FEATURES[name] : undefined);
+
+/**
  * The fields that batch jobs own (RFM, models) rather than events: recomputing a row from events
  * keeps them, and writes of event-derived columns never touch them.
  */
@@ -113,7 +119,7 @@ export const columnOf = (field: string): string => field.replace(/[A-Z0-9]+/g, (
 
 /** A feature's value for one profile at `now`; null when it has none (no row, or no orders for recency). */
 export function featureValue(name: string, row: FeatureRow | null, now: number): number | string | null {
-  const def = FEATURES[name];
+  const def = featureDef(name);
   if (!def) return null;
   const s = def.source;
   if ('column' in s) {

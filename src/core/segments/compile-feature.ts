@@ -1,4 +1,4 @@
-import { columnOf, DAY_MS, FEATURES, featureValue } from '../features/catalog.ts';
+import { columnOf, DAY_MS, featureDef, featureValue } from '../features/catalog.ts';
 import type { Op } from '../schemas/segment-rule.ts';
 import { compileComparison, missingOperand, scalarOperand } from './compile-comparison.ts';
 import { param, raw, sql, type Sql, type SqlDialect } from './compile-fragment.ts';
@@ -16,7 +16,7 @@ function col(field: string): Sql {
  * profile_features row (all NULL when the profile has none). Null where featureValue is null.
  */
 export function featureExpr(d: SqlDialect, name: string, now: number): Sql | null {
-  const def = FEATURES[name];
+  const def = featureDef(name);
   if (!def) return null;
   const s = def.source;
   if ('column' in s) {
@@ -42,7 +42,7 @@ export function featureExpr(d: SqlDialect, name: string, now: number): Sql | nul
 /** `{feature, op, value}`: an unknown feature is always missing. */
 export function compileFeature(d: SqlDialect, r: { feature: string; op: Op; value?: unknown }, now: number): Sql {
   const expr = featureExpr(d, r.feature, now);
-  const kind = FEATURES[r.feature]?.kind;
+  const kind = featureDef(r.feature)?.kind;
   const x = expr === null || kind === undefined ? missingOperand(d) : scalarOperand(d, expr, kind === 'string' ? 'string' : 'number');
   return compileComparison(x, r.op, ruleFeatureValue(r.feature, r.value));
 }

@@ -1,4 +1,4 @@
-import { DAY_MS, FEATURES, featureValue, isWindowed } from '../features/catalog.ts';
+import { DAY_MS, featureDef, featureValue, isWindowed } from '../features/catalog.ts';
 import { durationMs, ruleKind, type Count, type EventRule, type Op, type PropFilter, type Rule } from '../schemas/segment-rule.ts';
 import { compareValue, getPath } from './compare.ts';
 import { ruleFeatureValue } from './prepare-values.ts';
@@ -79,7 +79,7 @@ function feature(r: { feature: string; op: Op; value?: unknown }, d: ProfileData
   const v = ruleFeatureValue(r.feature, r.value);
   const value = compareValue(x, r.op, v);
   let next: number | null = null;
-  const def = FEATURES[r.feature];
+  const def = featureDef(r.feature);
   if (def && 'daysSince' in def.source && d.features) {
     const t = d.features[def.source.daysSince];
     if (t !== null) next = daysSinceCrossing(t, now, r.op, v);

@@ -1,4 +1,4 @@
-import { FEATURES } from '../features/catalog.ts';
+import { featureDef } from '../features/catalog.ts';
 import { durationMs, ruleKind, type EventRule, type Rule } from '../schemas/segment-rule.ts';
 import { daysSinceCrossing } from './evaluate.ts';
 import { ruleFeatureValue } from './prepare-values.ts';
@@ -51,7 +51,7 @@ export async function planTimers(s: SegmentRecord, members: ReadonlyMap<string, 
       }
       case 'feature': {
         const f = r as { feature: string; op: never; value?: unknown };
-        const src = FEATURES[f.feature]?.source;
+        const src = featureDef(f.feature)?.source;
         if (!src || !('daysSince' in src)) return;
         const v = ruleFeatureValue(f.feature, f.value);
         for (const [id, t] of await featureTimes(src.daysSince)) {

@@ -1,4 +1,4 @@
-import { FEATURES } from '../features/catalog.ts';
+import { featureDef } from '../features/catalog.ts';
 import { TailorError } from '../errors.ts';
 import { parseDate } from '../identity/dates.ts';
 import type { Rule } from '../schemas/segment-rule.ts';
@@ -13,7 +13,7 @@ import type { Rule } from '../schemas/segment-rule.ts';
  * compares with the number (eq false, neq true), rather than being guessed at. Numbers are epoch ms already.
  */
 export function ruleFeatureValue(name: string, v: unknown): unknown {
-  if (FEATURES[name]?.kind !== 'time') return v;
+  if (featureDef(name)?.kind !== 'time') return v;
   return Array.isArray(v) ? v.map(isoToMs) : isoToMs(v);
 }
 
@@ -31,7 +31,7 @@ export function checkTimeValues(rule: Rule, at = 'rules'): void {
   if ('all' in rule) rule.all.forEach((r, i) => checkTimeValues(r, `${at}.all[${i}]`));
   else if ('any' in rule) rule.any.forEach((r, i) => checkTimeValues(r, `${at}.any[${i}]`));
   else if ('not' in rule) checkTimeValues(rule.not, `${at}.not`);
-  else if ('feature' in rule && FEATURES[rule.feature]?.kind === 'time') {
+  else if ('feature' in rule && featureDef(rule.feature)?.kind === 'time') {
     const values = Array.isArray(rule.value) ? rule.value : [rule.value];
     values.forEach((v, i) => {
       if (typeof v === 'string' && typeof isoToMs(v) === 'string') {
