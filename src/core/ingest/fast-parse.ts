@@ -1,3 +1,4 @@
+import { isSafeText, MAX_ID_LENGTH } from '../schemas/safe-text.ts';
 import type { MessageType, RawMessage } from '../schemas/segment-message.ts';
 
 /**
@@ -29,7 +30,7 @@ export function fastParse(raw: Record<string, unknown>, type: MessageType): RawM
     case 'track': {
       const event = typeof raw.event === 'string' ? raw.event.trim() : undefined;
       const properties = nullishRecord(raw.properties);
-      if (event === undefined || event.length < 1 || event.length > 256 || properties === BAD) return undefined;
+      if (event === undefined || event.length < 1 || event.length > 256 || !isSafeText(event) || properties === BAD) return undefined;
       out.event = event;
       out.properties = properties;
       return out;
@@ -44,7 +45,7 @@ export function fastParse(raw: Record<string, unknown>, type: MessageType): RawM
     case 'page':
     case 'screen': {
       const properties = nullishRecord(raw.properties);
-      if (properties === BAD || !nullishString(raw.name) || !nullishString(raw.category)) return undefined;
+      if (properties === BAD || !nullishString(raw.name) || !nullishString(raw.category) || (typeof raw.name === 'string' && !isSafeText(raw.name))) return undefined;
       out.properties = properties;
       out.name = raw.name as string | null | undefined;
       out.category = raw.category as string | null | undefined;
@@ -58,11 +59,11 @@ export function fastParse(raw: Record<string, unknown>, type: MessageType): RawM
 
 const BAD = Symbol('bad');
 
-/** z.union([z.string().trim().min(1).max(512), z.number().finite()]).transform(String) */
+/** z.union([z.string().trim().min(1).max(MAX_ID_LENGTH).superRefine(safe), z.number().finite()]).transform(String) */
 function id(v: unknown): string | typeof BAD {
   if (typeof v === 'string') {
     const t = v.trim();
-    return t.length >= 1 && t.length <= 512 ? t : BAD;
+    return t.length >= 1 && t.length <= MAX_ID_LENGTH && isSafeText(t) ? t : BAD;
   }
   return typeof v === 'number' && Number.isFinite(v) ? String(v) : BAD;
 }

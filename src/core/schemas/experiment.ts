@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DEFAULT_TAU } from '../experiments/sequential.ts';
 import { validationError } from './segment-rule.ts';
+import { refuseUnsafeText } from './safe-text.ts';
 
 /**
  * An experiment's definition. Either `variants` (A/B/n: the first is the control) or `factors`
@@ -24,14 +25,14 @@ const Arms = z.array(Arm).min(2).max(26).refine(distinctKeys, 'keys must be dist
 const Factor = z.strictObject({ name: key, vary: z.enum(VARIES), levels: Arms });
 
 export const ExperimentSpecSchema = z.strictObject({
-  name: z.string().min(1).max(200),
+  name: z.string().min(1).max(200).superRefine(refuseUnsafeText),
   description: z.string().max(2000).optional(),
   /** What the variants change (A/B/n); factors name their own. */
   vary: z.enum(VARIES).optional(),
   variants: Arms.optional(),
   factors: z.array(Factor).min(2).max(4).refine((fs) => distinctKeys(fs.map((f) => ({ key: f.name }))), 'factor names must be distinct').optional(),
   /** The audience: members of this segment when the test starts. */
-  segment: z.string().min(1).max(200).optional(),
+  segment: z.string().min(1).max(200).superRefine(refuseUnsafeText).optional(),
   /** Share of the audience that receives nothing, to measure incremental conversions and revenue. */
   holdout: z.number().min(0).max(0.5).default(0),
   /** Share of the rest that is tested; the remainder later receives the winner. 1 = no winner send. */

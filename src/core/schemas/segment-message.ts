@@ -1,10 +1,12 @@
 import { z } from 'zod';
+import { MAX_ID_LENGTH, refuseUnsafeText as safe } from './safe-text.ts';
 
 /**
  * Segment's HTTP Tracking API messages. Unknown fields are kept (passthrough) because Segment's
- * libraries add their own; ids may arrive as numbers and are kept as strings.
+ * libraries add their own; ids may arrive as numbers and are kept as strings. Ids and event names
+ * are compared, so they may not hold what the databases would store differently (safe-text.ts).
  */
-const id = z.union([z.string().trim().min(1).max(512), z.number().finite()]).transform(String);
+const id = z.union([z.string().trim().min(1).max(MAX_ID_LENGTH).superRefine(safe), z.number().finite()]).transform(String);
 const obj = z.record(z.string(), z.unknown());
 const time = z.union([z.string(), z.number()]);
 
@@ -22,8 +24,8 @@ const common = {
 
 // identify's name is stored in the event's name column, like a page's: a string or nothing.
 export const identifySchema = z.looseObject({ ...common, name: z.string().nullish(), traits: obj.nullish() });
-export const trackSchema = z.looseObject({ ...common, event: z.string().trim().min(1).max(256), properties: obj.nullish() });
-export const pageSchema = z.looseObject({ ...common, name: z.string().nullish(), category: z.string().nullish(), properties: obj.nullish() });
+export const trackSchema = z.looseObject({ ...common, event: z.string().trim().min(1).max(256).superRefine(safe), properties: obj.nullish() });
+export const pageSchema = z.looseObject({ ...common, name: z.string().superRefine(safe).nullish(), category: z.string().nullish(), properties: obj.nullish() });
 export const screenSchema = pageSchema;
 export const groupSchema = z.looseObject({ ...common, groupId: id, traits: obj.nullish() });
 export const aliasSchema = z.looseObject({ ...common, previousId: id, userId: id });

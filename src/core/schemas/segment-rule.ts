@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { TailorError } from '../errors.ts';
+import { textIssue } from './safe-text.ts';
 
 /**
  * The segment rule language (DESIGN.md, "Segment rule language"): one serialisable tree with two
@@ -121,10 +122,45 @@ function ruleAt(depth: number): z.ZodType<Rule> {
     }
     const r = KINDS[kind]!(depth).safeParse(v);
     if (!r.success) for (const issue of r.error.issues) ctx.addIssue({ ...issue, code: 'custom', path: issue.path } as never);
+    else if (kind !== 'all' && kind !== 'any' && kind !== 'not') {
+      const bad = unsafeString(v, []);
+      if (bad) ctx.addIssue({ code: 'custom', message: bad.issue, path: bad.path });
+    }
   }) as unknown as z.ZodType<Rule>;
 }
 
+/**
+ * The first name, path or value in a leaf node that the databases would not store or compare as
+ * given (safe-text.ts): PostgreSQL drops NUL from a bound parameter (`contains "\u0000"` became
+ * `contains ""`), SQLite cuts a JSON path at it, and jsonb refuses a lone surrogate. Refused on
+ * both dialects, so that they agree.
+ */
+function unsafeString(v: unknown, path: (string | number)[]): { issue: string; path: (string | number)[] } | undefined {
+  if (typeof v === 'string') {
+    const issue = textIssue(v);
+    return issue ? { issue, path } : undefined;
+  }
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      const bad = unsafeString(v[i], [...path, i]);
+      if (bad) return bad;
+    }
+  } else if (typeof v === 'object' && v !== null) {
+    for (const [k, x] of Object.entries(v)) {
+      const bad = unsafeString(x, [...path, k]);
+      if (bad) return bad;
+    }
+  }
+  return undefined;
+}
+
 export const RuleSchema: z.ZodType<Rule> = ruleAt(0);
+
+/** Why `p` is not a trait or property path (as rules take them, e.g. for `GET /v1/profiles?trait.<path>=`), or undefined. */
+export function pathIssue(p: string): string | undefined {
+  const r = path.safeParse(p);
+  return r.success ? textIssue(p) : r.error.issues[0]!.message;
+}
 
 /** `all[1].where[0].value` from a zod issue path. */
 export function formatPath(prefix: string, p: readonly PropertyKey[]): string {

@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { validationError } from './segment-rule.ts';
+import { refuseUnsafeText } from './safe-text.ts';
 
 /** A template: subject, preheader and body are Liquid; the body is MJML (or HTML, for imports). */
 export const TemplateInputSchema = z.strictObject({
-  name: z.string().min(1).max(200),
+  name: z.string().min(1).max(200).superRefine(refuseUnsafeText),
   kind: z.enum(['marketing', 'transactional']).default('marketing'),
   description: z.string().max(2000).optional(),
   subject: z.string().min(1).max(1000),

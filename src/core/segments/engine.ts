@@ -1,6 +1,7 @@
 import { TailorError } from '../errors.ts';
 import { FEATURES } from '../features/catalog.ts';
 import type { Clock } from '../ports.ts';
+import { textIssue } from '../schemas/safe-text.ts';
 import { parseRule, type Rule } from '../schemas/segment-rule.ts';
 import type { CompileContext } from './compile-sql.ts';
 import { compileMembershipQuery } from './compile-membership.ts';
@@ -265,6 +266,9 @@ export class SegmentEngine {
   private validate(input: Partial<SegmentInput>): { name: string; rules: Rule; options: SegmentOptions } {
     const name = typeof input.name === 'string' ? segmentName(input.name) : '';
     if (!name || name.length > 200) throw new TailorError('validation_failed', 'name: a segment needs a name of 1–200 characters', 'name');
+    // Rules nest segments by name, and PostgreSQL would store a NUL-free name (safe-text.ts).
+    const nameIssue = textIssue(name);
+    if (nameIssue) throw new TailorError('validation_failed', `name: ${nameIssue}`, 'name');
     const rules = parseRule(input.rules);
     checkTimeValues(rules);
     return { name, rules, options: parseOptions(input.options) };

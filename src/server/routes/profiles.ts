@@ -1,6 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { TailorError } from '../../core/errors.ts';
 import type { ProfileQueriesPort } from '../../core/profiles/ports.ts';
+import { textIssue } from '../../core/schemas/safe-text.ts';
+import { pathIssue } from '../../core/schemas/segment-rule.ts';
 import { requireRole, type AuthKeys } from '../auth.ts';
 import { intParam } from '../params.ts';
 
@@ -21,7 +23,13 @@ export function profileRoutes(app: FastifyInstance, svc: ProfileService, keys: A
   app.get('/v1/profiles', admin, async (req) => {
     const q = req.query as Record<string, string | undefined>;
     const traits: Record<string, string> = {};
-    for (const [k, v] of Object.entries(q)) if (k.startsWith('trait.') && k.length > 6 && typeof v === 'string') traits[k.slice(6)] = v;
+    for (const [k, v] of Object.entries(q)) {
+      if (!k.startsWith('trait.') || k.length <= 6 || typeof v !== 'string') continue;
+      // Paths as rules take them; values as ingest stores them (PostgreSQL would drop a NUL, SQLite not).
+      const issue = pathIssue(k.slice(6)) ?? textIssue(v);
+      if (issue) throw new TailorError('validation_failed', `${k}: ${issue}`, k);
+      traits[k.slice(6)] = v;
+    }
     return svc.list({ limit: intParam(q.limit, 'limit', 50, 1, 1000), cursor: q.cursor, traits, email: q.email });
   });
 

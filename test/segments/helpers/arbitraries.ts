@@ -134,6 +134,46 @@ function ruleAt(depth: number): fc.Arbitrary<Rule> {
 
 export const rule = ruleAt(3);
 
+/** Where a rule holds names, paths and values (not `op` or `within`, whose own checks would speak first). */
+function stringSlots(v: unknown, path: (string | number)[] = []): (string | number)[][] {
+  if (typeof v === 'string') return [path];
+  if (Array.isArray(v)) return v.flatMap((x, i) => stringSlots(x, [...path, i]));
+  if (typeof v === 'object' && v !== null) {
+    return Object.entries(v).flatMap(([k, x]) => (k === 'op' || k === 'within' ? [] : stringSlots(x, [...path, k])));
+  }
+  return [];
+}
+
+function formatSlot(path: (string | number)[]): string {
+  return path.reduce<string>((s, k) => (typeof k === 'number' ? `${s}[${k}]` : `${s}.${k}`), 'rules');
+}
+
+/**
+ * A valid rule with NUL or an unpaired surrogate put into one of its strings: the databases would
+ * not store or compare such a string as given (safe-text.ts), so parseRule must refuse the rule,
+ * naming that string. Inserted anywhere, even inside a surrogate pair, the string is ill-formed.
+ */
+export const poisonedRule: fc.Arbitrary<{ rule: Rule; refusedAt: string }> = rule.chain((r) => {
+  const slots = stringSlots(r);
+  return fc.tuple(fc.integer({ min: 0, max: slots.length - 1 }), fc.constantFrom('\u0000', '\ud800', '\udfff'), fc.nat()).map(([i, bad, at]) => {
+    const copy = structuredClone(r) as unknown as Record<string | number, unknown>;
+    const path = slots[i]!;
+    let parent = copy;
+    for (const k of path.slice(0, -1)) parent = parent[k] as Record<string | number, unknown>;
+    const last = path[path.length - 1]!;
+    const s = parent[last] as string;
+    const pos = at % (s.length + 1);
+    parent[last] = s.slice(0, pos) + bad + s.slice(pos);
+    return { rule: copy as unknown as Rule, refusedAt: formatSlot(path) };
+  });
+});
+
+/** Mostly valid rules, and about one in ten that must be refused. */
+export const ruleOrPoisoned: fc.Arbitrary<{ rule: Rule; refusedAt?: string }> = fc.oneof(
+  { weight: 9, arbitrary: rule.map((r) => ({ rule: r })) },
+  { weight: 1, arbitrary: poisonedRule },
+);
+
 // Times around NOW: exactly on, and 1 ms either side of, every window edge; a half-hour grid (so
 // that a B lands exactly W after an A); anywhere in the last 10 days; and in the future.
 const EDGES = [0, 30 * MIN, HOUR, 24 * HOUR, 2 * DAY_MS, 3 * DAY_MS, 7 * DAY_MS];
