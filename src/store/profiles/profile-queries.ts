@@ -1,6 +1,9 @@
 import { sql, type Kysely } from 'kysely';
 import { FEATURES, featureValue } from '../../core/features/catalog.ts';
+import { sqliteDoc, sqlitePath } from '../../core/segments/compile-comparison.ts';
+import { TailorError } from '../../core/errors.ts';
 import type { PiiCodec } from '../../core/pii-codec.ts';
+import { textIssue } from '../../core/schemas/safe-text.ts';
 import type { Clock } from '../../core/ports.ts';
 import { fromJson, fromTs, fromTsOrNull, toInt } from '../sql/codec.ts';
 import type { Database } from '../sql/database.ts';
@@ -19,6 +22,11 @@ export class ProfileQueries implements ProfileQueriesPort {
 
   /** Resolves an internal id (following merges), a userId, an anonymousId or an email to the live profile id. */
   async resolve(ref: ProfileRef): Promise<string | null> {
+    // Ingest refuses such ids; PostgreSQL would drop a NUL and find another profile's id instead.
+    for (const field of ['id', 'userId', 'anonymousId', 'email'] as const) {
+      const issue = ref[field] === undefined ? undefined : textIssue(ref[field]);
+      if (issue) throw new TailorError('validation_failed', `${field} ${issue}`, field);
+    }
     if (ref.id) {
       const p = await this.k.selectFrom('profiles').select(['id', 'merged_into']).where('id', '=', ref.id).executeTakeFirst();
       if (p) return p.merged_into ?? p.id;
@@ -95,7 +103,9 @@ export class ProfileQueries implements ProfileQueriesPort {
       const parts = path.split('.');
       q = this.db.dialect === 'postgres'
         ? q.where(sql<string>`traits #>> CAST(${parts} AS text[])`, '=', value)
-        : q.where(sql<string>`CAST(json_extract(traits, ${'$.' + parts.map((p) => `"${p.replace(/"/g, '')}"`).join('.')}) AS TEXT)`, '=', value);
+        // The route refused paths the rule language refuses (safe-text.ts); sqliteDoc skips documents
+        // SQLite cannot parse instead of failing the whole list.
+        : q.where(sql<string>`CAST(json_extract(${sql.raw(sqliteDoc('traits'))}, ${sqlitePath(parts)}) AS TEXT)`, '=', value);
     }
     if (opts.email) {
       const id = await this.byEmail(opts.email);

@@ -3,6 +3,7 @@ import { columnOf } from '../../core/features/catalog.ts';
 import type { EvalEvent } from '../../core/segments/profile-data.ts';
 import type { LoadedProfile, MembershipWrite, SegmentRecord, SegmentStore, SegmentWrites } from '../../core/segments/ports.ts';
 import { ENTERED_EVENT, EXITED_EVENT } from '../../core/segments/realtime.ts';
+import { sqliteDoc, sqlitePath } from '../../core/segments/compile-comparison.ts';
 import { writeRows, type Column } from '../sql/bulk-write.ts';
 import { fromJson, fromTs, toInt, toJson, toTs } from '../sql/codec.ts';
 import type { Database, SqlRunner } from '../sql/database.ts';
@@ -261,7 +262,7 @@ export async function unknownNames(db: Database, traits: string[], events: strin
     for (const t of traits) {
       const rows = sql.dialect === 'postgres'
         ? await sql.all('SELECT 1 FROM profiles WHERE traits -> ?::text IS NOT NULL LIMIT 1', [t])
-        : await sql.all('SELECT 1 FROM profiles WHERE json_type(traits, ?) IS NOT NULL LIMIT 1', [`$."${t}"`]);
+        : await sql.all(`SELECT 1 FROM profiles WHERE json_type(${sqliteDoc('traits')}, ?) IS NOT NULL LIMIT 1`, [sqlitePath([t])]);
       if (!rows.length) out.traits.push(t);
     }
     for (const e of events) if (!(await sql.all('SELECT 1 FROM events WHERE name = ? LIMIT 1', [e])).length) out.events.push(e);
