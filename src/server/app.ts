@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { isTailorError } from '../core/errors.ts';
 import type { AuthKeys } from './auth.ts';
 import { errorBody, STATUS } from './error-map.ts';
+import { registerJsonParsers } from './json-body.ts';
 import { ingestRoutes, type IngestService } from './routes/ingest.ts';
 import { profileRoutes, type ProfileService } from './routes/profiles.ts';
 import { qualityRoutes, type QualityService } from './routes/quality.ts';
@@ -32,17 +33,11 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     loggerInstance: deps.logger,
     bodyLimit: 512 * 1024,
     return503OnClosing: true,
+    routerOptions: { maxParamLength: 256 }, // ids are at most 256 characters (core/schemas/safe-text.ts MAX_ID_LENGTH)
   }) as unknown as FastifyInstance;
 
-  // Browsers' sendBeacon posts JSON as text/plain; treat it as JSON.
-  app.addContentTypeParser('text/plain', { parseAs: 'string' }, (_req, body, done) => {
-    try {
-      done(null, JSON.parse(body as string));
-    } catch (e) {
-      (e as FastifyError).statusCode = 400;
-      done(e as Error, undefined);
-    }
-  });
+  // JSON bodies, also as text/plain (sendBeacon), with a nesting limit.
+  registerJsonParsers(app);
 
   app.setErrorHandler((err: FastifyError, req, reply) => {
     if (isTailorError(err)) {

@@ -4,6 +4,7 @@ import { schemaByType, type Message, type MessageType, type RawMessage, MESSAGE_
 import { MAX_TIME, MIN_TIME } from '../identity/dates.ts';
 import { correctedTimestamp, optionalTime } from './clock-skew.ts';
 import { fastParse } from './fast-parse.ts';
+import { cleanJson } from './clean-json.ts';
 
 export const MAX_MESSAGE_BYTES = 32 * 1024;
 
@@ -54,11 +55,11 @@ export function validateMessage(input: unknown, type: MessageType | undefined, c
     name: m.name ?? undefined,
     groupId: m.groupId,
     previousId: m.previousId,
-    traits: mt === 'identify' || mt === 'group' ? (m.traits ?? {}) : undefined,
+    traits: mt === 'identify' || mt === 'group' ? cleanJson(m.traits ?? {}, `${prefix}traits`) : undefined,
     properties: mt === 'track' || mt === 'page' || mt === 'screen'
-      ? { ...(m.properties ?? {}), ...(m.category ? { category: m.category } : {}) } : undefined,
-    context: m.context ?? undefined,
-    integrations: m.integrations ?? undefined,
+      ? cleanJson({ ...(m.properties ?? {}), ...(m.category ? { category: m.category } : {}) }, `${prefix}properties`) : undefined,
+    context: m.context ? cleanJson(m.context, `${prefix}context`) : undefined,
+    integrations: m.integrations ? cleanJson(m.integrations, `${prefix}integrations`) : undefined,
     timestamp,
     originalTimestamp: ts.ms,
     sentAt: sent.ms,
