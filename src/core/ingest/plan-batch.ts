@@ -2,6 +2,7 @@ import { identityKey, type Identity } from '../identity/identity-keys.ts';
 import { normalizeEmail } from '../identity/email.ts';
 import { normalizeTraits, type NormalizeOptions } from '../identity/normalize-traits.ts';
 import { applyTraits, mergeTraits, type TraitChange } from '../identity/trait-merge.ts';
+import { fitTraits, TOO_LARGE, TOO_MANY_KEYS, traitsBytes } from '../identity/trait-limits.ts';
 import type { Message } from '../schemas/segment-message.ts';
 import type { ChangeEntry, NewIdentity, ProfileState, QualityEntry, StoredEvent } from '../schemas/profile.ts';
 
@@ -70,6 +71,8 @@ export function planBatch(messages: Message[], state: LoadedState, ctx: PlanCont
   const changes: ChangeEntry[] = [];
   const quality: QualityEntry[] = [];
   const events: StoredEvent[] = [];
+  /** Serialised traits size per profile written in this batch (trait-limits.ts), measured once. */
+  const sizes = new Map<string, number>();
 
   const live = (id: string): string => {
     let cur = id;
@@ -94,6 +97,7 @@ export function planBatch(messages: Message[], state: LoadedState, ctx: PlanCont
     into.lastSeenAt = Math.max(into.lastSeenAt, from.lastSeenAt);
     into.createdAt = Math.min(into.createdAt, from.createdAt);
     from.mergedInto = intoId;
+    sizes.delete(intoId);
     dirty.add(fromId).add(intoId);
     for (const [k, pid] of identities) if (pid === fromId) identities.set(k, intoId);
     for (const ni of newIdentities.values()) if (ni.profileId === fromId) ni.profileId = intoId;
@@ -150,7 +154,14 @@ export function planBatch(messages: Message[], state: LoadedState, ctx: PlanCont
     if (m.type === 'identify' && m.traits) {
       const { traits, issues } = normalizeTraits(m.traits, ctx.normalize);
       for (const q of issues) quality.push({ profileId: target, messageId: m.messageId, field: `traits.${q.field}`, value: q.value, reason: q.reason, source: m.source, at: ctx.now });
-      logTraits(target, applyTraits(p.traits, p.stamps, traits, [m.timestamp, m.messageId]), m.source, m.messageId);
+      const fit = fitTraits(p.traits, traits, sizes.get(target) ?? traitsBytes(p.traits));
+      sizes.set(target, fit.bytes);
+      // One row per message and limit, naming the keys left out (the first 20 of them): the report
+      // groups by field and reason, and a row per key would itself grow without bound.
+      for (const [keys, reason] of [[fit.tooMany, TOO_MANY_KEYS], [fit.tooLarge, TOO_LARGE]] as const) {
+        if (keys.length) quality.push({ profileId: target, messageId: m.messageId, field: 'traits', value: { keys: keys.slice(0, 20), count: keys.length }, reason, source: m.source, at: ctx.now });
+      }
+      logTraits(target, applyTraits(p.traits, p.stamps, fit.traits, [m.timestamp, m.messageId]), m.source, m.messageId);
     }
     events.push({
       messageId: m.messageId,
