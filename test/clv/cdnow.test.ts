@@ -70,7 +70,7 @@ describe.skipIf(!exists)('CDNOW sample (Fader, Hardie & Lee 2005)', async () => 
 
   it('conditional expectation for x=2, t_x=30.43, T=38.86 over 39 weeks: 1.226 at the published parameters (computed, a pin)', () => {
     // Not a printed figure: FHL (2005) give Eq. 10, not this customer's value. 1.226 is Eq. 10 at the
-    // published parameters (test/clv/reference.test.ts checks Eq. 10 against scipy); pinned here so
+    // published parameters (src/core/ml/clv/reference.test.ts checks Eq. 10 against scipy); pinned here so
     // that our own fit is seen to give the same to 3 d.p.
     const published = bgNbdModel({ r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 }, 0, 0);
     expect(published.conditionalExpected(39, 2, 30.43, 38.86).toFixed(3)).toBe('1.226');

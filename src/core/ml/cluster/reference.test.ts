@@ -3,18 +3,18 @@
  * bench/reference/cluster_reference.py (data generated there with fixed numpy seeds and stored in
  * the fixture, so both sides see the same numbers).
  */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { fromRows } from '../../../src/core/ml/matrix.ts';
-import { adjustedRandIndex } from '../../../src/core/ml/cluster/ari.ts';
-import { chooseK } from '../../../src/core/ml/cluster/choose-k.ts';
-import { dbscan } from '../../../src/core/ml/cluster/dbscan.ts';
-import { cutTree, wardLinkage } from '../../../src/core/ml/cluster/hierarchical.ts';
-import { kmeans } from '../../../src/core/ml/cluster/kmeans.ts';
-import { pca } from '../../../src/core/ml/cluster/pca.ts';
-import { silhouetteScore } from '../../../src/core/ml/cluster/silhouette.ts';
+import { fromRows } from '../matrix.ts';
+import { adjustedRandIndex } from './ari.ts';
+import { chooseK } from './choose-k.ts';
+import { dbscan } from './dbscan.ts';
+import { cutTree, wardLinkage } from './hierarchical.ts';
+import { kmeans } from './kmeans.ts';
+import { pca } from './pca.ts';
+import { silhouetteScore } from './silhouette.ts';
+import { readFixture } from '../../../../test/helpers/fixtures.ts';
 
-const ref = JSON.parse(readFileSync(new URL('../../fixtures/cluster-reference.json', import.meta.url), 'utf8'));
+const ref = readFixture('cluster-reference.json');
 const blobs = fromRows(ref.blobs.x);
 
 describe('clustering vs scikit-learn / scipy (test/fixtures/cluster-reference.json)', () => {

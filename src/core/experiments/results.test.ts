@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { bootstrapMeanDifference } from '../../src/core/experiments/bootstrap.ts';
-import { holm } from '../../src/core/experiments/holm.ts';
-import { welchTest } from '../../src/core/experiments/means.ts';
-import { twoProportionZTest } from '../../src/core/experiments/proportions.ts';
-import { experimentResults } from '../../src/core/experiments/results.ts';
-import { fromCounts } from '../../src/core/experiments/service.ts';
-import { rngFor } from '../../src/core/prng.ts';
-import { parseExperimentSpec } from '../../src/core/schemas/experiment.ts';
+import { bootstrapMeanDifference } from './bootstrap.ts';
+import { holm } from './holm.ts';
+import { welchTest } from './means.ts';
+import { twoProportionZTest } from './proportions.ts';
+import { experimentResults } from './results.ts';
+import { fromCounts } from './service.ts';
+import { rngFor } from '../prng.ts';
+import { parseExperimentSpec } from '../schemas/experiment.ts';
 
 describe('experiment results', () => {
   it('multivariate: each factor pools its levels over the other factors and compares them with its first level (Holm within the factor)', () => {

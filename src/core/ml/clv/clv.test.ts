@@ -1,15 +1,15 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { bgNbdLogLikelihood, bgNbdModel, fitBgNbd } from '../../src/core/ml/clv/bg-nbd.ts';
-import { customerLifetimeValue, periodDiscount } from '../../src/core/ml/clv/clv.ts';
-import { fitGammaGamma, gammaGammaLogLikelihood } from '../../src/core/ml/clv/gamma-gamma.ts';
-import { holdoutReport } from '../../src/core/ml/clv/holdout-report.ts';
-import { nelderMead } from '../../src/core/ml/clv/optimize.ts';
-import { fitParetoNbd, paretoNbdLogLikelihood, paretoNbdModel } from '../../src/core/ml/clv/pareto-nbd.ts';
-import { runClv, topByClv } from '../../src/core/ml/clv/run.ts';
-import { hyp2f1, lnGamma } from '../../src/core/ml/clv/special.ts';
-import { summarize, type TransactionLog } from '../../src/core/ml/clv/summary.ts';
-import { simulateBgNbd, simulateSpend } from './simulate.ts';
+import { bgNbdLogLikelihood, bgNbdModel, fitBgNbd } from './bg-nbd.ts';
+import { customerLifetimeValue, periodDiscount } from './clv.ts';
+import { fitGammaGamma, gammaGammaLogLikelihood } from './gamma-gamma.ts';
+import { holdoutReport } from './holdout-report.ts';
+import { nelderMead } from './optimize.ts';
+import { fitParetoNbd, paretoNbdLogLikelihood, paretoNbdModel } from './pareto-nbd.ts';
+import { runClv, topByClv } from './run.ts';
+import { hyp2f1, lnGamma } from './special.ts';
+import { summarize, type TransactionLog } from './summary.ts';
+import { simulateBgNbd, simulateSpend } from './simulate.test-helper.ts';
+import { readFixture } from '../../../../test/helpers/fixtures.ts';
 
 // These run without the CDNOW data, so the suite never only skips.
 
@@ -149,7 +149,7 @@ describe('CLV and the holdout report', () => {
   // lifetimes' customer_lifetime_value (Σ_i m·(E[Y(i)] − E[Y(i−1)])/(1+d)^i, per-period rate d) with
   // scipy, from the published BG/NBD and Pareto/NBD conditional expectations, into the fixture.
   it('equals lifetimes-style discounted CLV from the scipy reference, for BG/NBD and Pareto/NBD', () => {
-    const ref = JSON.parse(readFileSync(new URL('../fixtures/clv-reference.json', import.meta.url), 'utf8')) as {
+    const ref = readFixture('clv-reference.json') as {
       clvSource: string; bgnbdParams: { r: number; alpha: number; a: number; b: number }; paretoParams: { r: number; alpha: number; s: number; beta: number };
       clv: { horizon: number; annualDiscountRate: number; unit: 'week'; x: number; tx: number; T: number; orderValue: number; bgnbd: number; pareto: number }[];
     };

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { holm } from '../../src/core/experiments/holm.ts';
-import { twoProportionZTest } from '../../src/core/experiments/proportions.ts';
-import { alwaysValidP, DEFAULT_TAU, rateLikelihoodRatio } from '../../src/core/experiments/sequential.ts';
-import { rngFor, type Rng } from '../../src/core/prng.ts';
+import { holm } from './holm.ts';
+import { twoProportionZTest } from './proportions.ts';
+import { alwaysValidP, DEFAULT_TAU, rateLikelihoodRatio } from './sequential.ts';
+import { rngFor, type Rng } from '../prng.ts';
 
 /**
  * A/A simulations: every arm has the same true rate, so any winner called is a false positive.

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { matrix } from '../../../src/core/ml/matrix.ts';
-import { dendrogramSvg } from '../../../src/core/ml/cluster/dendrogram-svg.ts';
-import { wardLinkage } from '../../../src/core/ml/cluster/hierarchical.ts';
-import { scatterSvg } from '../../../src/core/ml/cluster/scatter-svg.ts';
-import { rngFor } from '../../../src/core/prng.ts';
+import { matrix } from '../matrix.ts';
+import { dendrogramSvg } from './dendrogram-svg.ts';
+import { wardLinkage } from './hierarchical.ts';
+import { scatterSvg } from './scatter-svg.ts';
+import { rngFor } from '../../prng.ts';
 
 /** A minimal well-formedness check: balanced tags, quoted attributes, no raw '<' or '&' in text. Returns element counts. */
 function parseSvg(svg: string): Map<string, number> {

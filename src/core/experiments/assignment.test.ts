@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { armOf, armsOf, groupOf } from '../../src/core/experiments/design.ts';
-import { chiSquareSf } from '../../src/core/experiments/distributions.ts';
-import { parseExperimentSpec } from '../../src/core/schemas/experiment.ts';
+import { armOf, armsOf, groupOf } from './design.ts';
+import { chiSquareSf } from './distributions.ts';
+import { parseExperimentSpec } from '../schemas/experiment.ts';
 
 const ids = Array.from({ length: 100_000 }, (_, i) => `user-${i}`);
 

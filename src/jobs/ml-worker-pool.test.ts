@@ -1,11 +1,11 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { isTailorError } from '../../src/core/errors.ts';
-import { kmeans } from '../../src/core/ml/cluster/kmeans.ts';
-import { localCompute } from '../../src/core/ml/compute.ts';
-import { matrix } from '../../src/core/ml/matrix.ts';
-import { toJson, trainModel } from '../../src/core/ml/supervised/model.ts';
-import { rngFor } from '../../src/core/prng.ts';
-import { MlWorkerPool } from '../../src/jobs/ml-worker-pool.ts';
+import { isTailorError } from '../core/errors.ts';
+import { kmeans } from '../core/ml/cluster/kmeans.ts';
+import { localCompute } from '../core/ml/compute.ts';
+import { matrix } from '../core/ml/matrix.ts';
+import { toJson, trainModel } from '../core/ml/supervised/model.ts';
+import { rngFor } from '../core/prng.ts';
+import { MlWorkerPool } from './ml-worker-pool.ts';
 
 describe('the model worker pool', () => {
   const pool = new MlWorkerPool(2);

@@ -1,15 +1,15 @@
 // Compares Tailor's supervised models and metrics with scikit-learn's numbers in
 // test/fixtures/supervised-reference.json (made by bench/reference/supervised_reference.py).
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { fromRows, takeRows, type Matrix } from '../../../src/core/ml/matrix.ts';
+import { fromRows, takeRows, type Matrix } from '../matrix.ts';
 import {
   averagePrecision, brierScore, calibrationTable, confusion, logLoss, mae, r2, rmse, rocAuc,
-} from '../../../src/core/ml/metrics/index.ts';
-import { trainLogistic } from '../../../src/core/ml/supervised/logistic.ts';
-import { trainRidge } from '../../../src/core/ml/supervised/ridge.ts';
-import { predict, trainModel } from '../../../src/core/ml/supervised/model.ts';
-import { permutationImportance } from '../../../src/core/ml/validation/permutation-importance.ts';
+} from '../metrics/index.ts';
+import { trainLogistic } from './logistic.ts';
+import { trainRidge } from './ridge.ts';
+import { predict, trainModel } from './model.ts';
+import { permutationImportance } from '../validation/permutation-importance.ts';
+import { readFixture } from '../../../../test/helpers/fixtures.ts';
 
 interface MetricCase {
   y: number[];
@@ -39,7 +39,7 @@ interface Fixture {
   metricCases: Record<'continuous' | 'ties', MetricCase>;
 }
 
-const fx = JSON.parse(readFileSync(new URL('../../fixtures/supervised-reference.json', import.meta.url), 'utf8')) as Fixture;
+const fx = readFixture('supervised-reference.json') as Fixture;
 
 function splitData(s: DataSet): { xtr: Matrix; ytr: Float64Array; xte: Matrix; yte: Float64Array } {
   const x = fromRows(s.x);

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { fromRows, matrix } from '../../../src/core/ml/matrix.ts';
-import { adjustedRandIndex } from '../../../src/core/ml/cluster/ari.ts';
-import { kmeans, lloyd, predictKMeans } from '../../../src/core/ml/cluster/kmeans.ts';
-import { miniBatchKMeans } from '../../../src/core/ml/cluster/mini-batch-kmeans.ts';
-import { assignNearest } from '../../../src/core/ml/cluster/assign.ts';
-import { rngFor } from '../../../src/core/prng.ts';
+import { fromRows, matrix } from '../matrix.ts';
+import { adjustedRandIndex } from './ari.ts';
+import { kmeans, lloyd, predictKMeans } from './kmeans.ts';
+import { miniBatchKMeans } from './mini-batch-kmeans.ts';
+import { assignNearest } from './assign.ts';
+import { rngFor } from '../../prng.ts';
 
 /** n points around `centres` with unit spread; returns data and true labels. */
 function blobs(n: number, centres: number[][], seed: number, sd = 1) {
@@ -123,7 +123,7 @@ describe('miniBatchKMeans', () => {
 
 describe('chooseK', () => {
   it('works with mini-batch k-means and a sampled silhouette, reporting the elbow too', async () => {
-    const { chooseK } = await import('../../../src/core/ml/cluster/choose-k.ts');
+    const { chooseK } = await import('./choose-k.ts');
     const { x } = blobs(12000, CENTRES, 6);
     const r = chooseK(x, { kMin: 2, kMax: 7, miniBatch: true, sampleSize: 2000, seed: 1 });
     expect(r.k).toBe(4);

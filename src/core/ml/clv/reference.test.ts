@@ -1,14 +1,14 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { bgNbdLogLikelihood, bgNbdModel } from '../../src/core/ml/clv/bg-nbd.ts';
-import { gammaGammaLogLikelihood, gammaGammaModel } from '../../src/core/ml/clv/gamma-gamma.ts';
-import { paretoNbdLogLikelihood, paretoNbdModel } from '../../src/core/ml/clv/pareto-nbd.ts';
-import { hyp2f1, lnGamma } from '../../src/core/ml/clv/special.ts';
+import { bgNbdLogLikelihood, bgNbdModel } from './bg-nbd.ts';
+import { gammaGammaLogLikelihood, gammaGammaModel } from './gamma-gamma.ts';
+import { paretoNbdLogLikelihood, paretoNbdModel } from './pareto-nbd.ts';
+import { hyp2f1, lnGamma } from './special.ts';
+import { readFixture } from '../../../../test/helpers/fixtures.ts';
 
 // test/fixtures/clv-reference.json is written by bench/reference/clv_reference.py with scipy
 // (its `source` names the versions); the formulas there are written independently from the papers.
 interface Customer { x: number; tx: number; T: number; ll: number; pAlive: number; expected?: Record<string, number> }
-const ref = JSON.parse(readFileSync(new URL('../fixtures/clv-reference.json', import.meta.url), 'utf8')) as {
+const ref = readFixture('clv-reference.json') as {
   source: string;
   bgnbdParams: { r: number; alpha: number; a: number; b: number };
   paretoParams: { r: number; alpha: number; s: number; beta: number };

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { DAY_MS } from '../../src/core/features/catalog.ts';
-import { diversify } from '../../src/core/content/recommendations/diversity.ts';
-import { decay, interactionWeight, orderProductIds, ProfileItems } from '../../src/core/content/recommendations/interactions.ts';
-import { rankingMetrics } from '../../src/core/content/recommendations/metrics.ts';
-import { fallbackSegment, popularItems, segmentPopularity } from '../../src/core/content/recommendations/popularity.ts';
-import { recommend, type CatalogItem, type RecsModel } from '../../src/core/content/recommendations/recommend.ts';
-import { cfScores } from '../../src/core/content/recommendations/scoring.ts';
-import { itemCosine } from '../../src/core/content/recommendations/similarity.ts';
+import { DAY_MS } from '../../features/catalog.ts';
+import { diversify } from './diversity.ts';
+import { decay, interactionWeight, orderProductIds, ProfileItems } from './interactions.ts';
+import { rankingMetrics } from './metrics.ts';
+import { fallbackSegment, popularItems, segmentPopularity } from './popularity.ts';
+import { recommend, type CatalogItem, type RecsModel } from './recommend.ts';
+import { cfScores } from './scoring.ts';
+import { itemCosine } from './similarity.ts';
 
 const rows = (o: Record<string, Record<string, number>>) => new Map(Object.entries(o).map(([u, r]) => [u, new Map(Object.entries(r))]));
 

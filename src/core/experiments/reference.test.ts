@@ -1,14 +1,14 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { holm } from '../../src/core/experiments/holm.ts';
-import { meanLift, welchTest, type Moments } from '../../src/core/experiments/means.ts';
-import { cohensH, nPerArmFor, twoSidedPower } from '../../src/core/experiments/power.ts';
-import { probabilityBestRates } from '../../src/core/experiments/probability-best.ts';
-import { chiSquareAcross, rateDifference, rateLift, twoProportionZTest, wilsonInterval } from '../../src/core/experiments/proportions.ts';
+import { holm } from './holm.ts';
+import { meanLift, welchTest, type Moments } from './means.ts';
+import { cohensH, nPerArmFor, twoSidedPower } from './power.ts';
+import { probabilityBestRates } from './probability-best.ts';
+import { chiSquareAcross, rateDifference, rateLift, twoProportionZTest, wilsonInterval } from './proportions.ts';
+import { readFixture } from '../../../test/helpers/fixtures.ts';
 
 // Reference values from scipy 1.10 / statsmodels 0.13 (bench/reference/experiment_stats_reference.py;
 // the fixture names its source). Agreement is required to a relative 1e-6.
-const ref = JSON.parse(readFileSync(new URL('../fixtures/experiment-stats-reference.json', import.meta.url), 'utf8'));
+const ref = readFixture('experiment-stats-reference.json');
 const alpha: number = ref.alpha;
 
 function close(actual: number, expected: number): void {

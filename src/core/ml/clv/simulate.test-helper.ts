@@ -1,4 +1,4 @@
-import { rngFor, type Rng } from '../../src/core/prng.ts';
+import { rngFor, type Rng } from '../../prng.ts';
 
 /** Test-only samplers (Marsaglia & Tsang 2000 for Gamma), to simulate data from known parameters. */
 function normal(rng: Rng): number {

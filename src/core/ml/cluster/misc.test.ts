@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { fromRows, matrix } from '../../../src/core/ml/matrix.ts';
-import { adjustedRandIndex } from '../../../src/core/ml/cluster/ari.ts';
-import { clusterCards } from '../../../src/core/ml/cluster/cards.ts';
-import { dbscan, suggestEps } from '../../../src/core/ml/cluster/dbscan.ts';
-import { cutTree, wardLinkage } from '../../../src/core/ml/cluster/hierarchical.ts';
-import { KdTree } from '../../../src/core/ml/cluster/kd-tree.ts';
-import { kneeIndex, kneeIndexIncreasing } from '../../../src/core/ml/cluster/knee.ts';
-import { jacobiEigen } from '../../../src/core/ml/cluster/pca.ts';
-import { silhouetteScore } from '../../../src/core/ml/cluster/silhouette.ts';
-import { rngFor } from '../../../src/core/prng.ts';
+import { fromRows, matrix } from '../matrix.ts';
+import { adjustedRandIndex } from './ari.ts';
+import { clusterCards } from './cards.ts';
+import { dbscan, suggestEps } from './dbscan.ts';
+import { cutTree, wardLinkage } from './hierarchical.ts';
+import { KdTree } from './kd-tree.ts';
+import { kneeIndex, kneeIndexIncreasing } from './knee.ts';
+import { jacobiEigen } from './pca.ts';
+import { silhouetteScore } from './silhouette.ts';
+import { rngFor } from '../../prng.ts';
 
 function gaussian2d(n: number, centres: number[][], sd: number, seed: number) {
   const rng = rngFor(seed, 'misc');
