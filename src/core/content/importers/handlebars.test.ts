@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import Handlebars from 'handlebars';
 import { describe, expect, it } from 'vitest';
-import { isTailorError } from '../../src/core/errors.ts';
-import { importHandlebars } from '../../src/core/content/importers/handlebars.ts';
-import { createLiquid } from '../../src/core/content/liquid-env.ts';
+import { isTailorError } from '../../errors.ts';
+import { importHandlebars } from './handlebars.ts';
+import { createLiquid } from '../liquid-env.ts';
 
 /** Renders `source` with real Handlebars and its conversion with Tailor's Liquid; both outputs. */
 async function both(source: string, data: unknown, partials: Record<string, string> = {}) {

@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import type { Liquid, Template } from 'liquidjs';
 import { describe, expect, it } from 'vitest';
-import { BLOCKS, TEMPLATE, recipient } from '../../bench/lib/render-fixture.ts';
-import { compileTemplate } from '../../src/core/content/compile.ts';
-import { compileFast } from '../../src/core/content/fast-liquid/index.ts';
-import { createLiquid, RENDER_LIMITS } from '../../src/core/content/liquid-env.ts';
+import { BLOCKS, TEMPLATE, recipient } from '../../../../bench/lib/render-fixture.ts';
+import { compileTemplate } from '../compile.ts';
+import { compileFast } from './index.ts';
+import { createLiquid, RENDER_LIMITS } from '../liquid-env.ts';
 
 /**
  * Differential tests: the compiled fast path (src/core/content/fast-liquid) against liquidjs

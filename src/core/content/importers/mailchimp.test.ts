@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import { importMailchimp } from '../../src/core/content/importers/mailchimp.ts';
-import { createLiquid } from '../../src/core/content/liquid-env.ts';
+import { importMailchimp } from './mailchimp.ts';
+import { createLiquid } from '../liquid-env.ts';
 
 /**
  * Expected outputs are written by hand from Mailchimp's documented behaviour (URL next to each

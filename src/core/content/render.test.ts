@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { BlockSource } from '../../src/core/content/blocks.ts';
-import { compileTemplate, type TemplateSource } from '../../src/core/content/compile.ts';
-import { recipientLinks, signToken, verifyToken } from '../../src/core/content/links.ts';
-import { lintTemplate } from '../../src/core/content/lint.ts';
-import { wrapStructuralLiquid } from '../../src/core/content/mjml-liquid.ts';
-import { prepareTemplate } from '../../src/core/content/render.ts';
-import { renderContext } from '../../src/core/content/render-context.ts';
+import type { BlockSource } from './blocks.ts';
+import { compileTemplate, type TemplateSource } from './compile.ts';
+import { recipientLinks, signToken, verifyToken } from './links.ts';
+import { lintTemplate } from './lint.ts';
+import { wrapStructuralLiquid } from './mjml-liquid.ts';
+import { prepareTemplate } from './render.ts';
+import { renderContext } from './render-context.ts';
 
 const now = () => performance.now();
 const blocks = (...b: BlockSource[]) => new Map(b.map((x) => [x.name, x]));
