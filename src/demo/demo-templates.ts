@@ -15,7 +15,7 @@ export const BLOCKS = new Map<string, BlockSource>([
   <mj-image width="120px" src="https://shop.example/logo.png" alt="Maison Demo" href="{{ view_in_browser_url }}" />
   <mj-text color="#ffffff" align="center">Hello {{ profile.first_name | default: "there" }}</mj-text></mj-column></mj-section>` }],
   ['product-grid', { name: 'product-grid', kind: 'mjml', body: `<mj-section>{% for p in products limit: 4 %}<mj-column width="25%">
-  <mj-image src="{{ p.image_url | image_size: 300 }}" alt="{{ p.name }}" href="{{ p.url }}?utm_campaign={{ campaign.id }}" />
+  <mj-image src="{{ p.image_url | image_size: 300 | safe_url }}" alt="{{ p.name }}" href="{{ p.url | safe_url }}?utm_campaign={{ campaign.id }}" />
   <mj-text align="center">{{ p.name }}<br/>{{ p.price | money: p.currency }}</mj-text>
   </mj-column>{% endfor %}</mj-section>` }],
   ['footer', { name: 'footer', kind: 'mjml', body: `<mj-section><mj-column>
