@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import { DAY_MS, ORDER_EVENT } from '../../src/core/features/catalog.ts';
-import { createTailor } from '../../src/main.ts';
 import { toJson } from '../../src/store/sql/codec.ts';
 import { tempSqlite } from '../helpers/databases.ts';
 import { tailorCli } from '../helpers/cli.ts';
+import { createTestTailor } from '../helpers/tailor.ts';
 
 const cli = (args: string[]) => tailorCli(args, { env: { ...process.env, TAILOR_DB: '' } });
 const AS_OF = Date.UTC(2011, 11, 10);
@@ -12,7 +12,7 @@ const AS_OF = Date.UTC(2011, 11, 10);
 describe('tailor rfm (CLI)', () => {
   it('prints the per-segment summary as JSON, saves unless --no-save, and rejects bad flags with one line', async () => {
     const db = tempSqlite();
-    const t = await createTailor(loadConfig({}, { db }));
+    const t = await createTestTailor(loadConfig({}, { db }));
     await t.db.kysely.insertInto('events').values([['a', 0, 50], ['a', 3, 20], ['b', 30, 5], ['c', 200, 1]].map(([p, days, revenue], i) => ({
       message_id: `cli-${i}`, profile_id: p as string, type: 'track', name: ORDER_EVENT, user_id: p as string,
       timestamp: AS_OF - (days as number) * DAY_MS, received_at: AS_OF, properties: toJson({ revenue }), source: 'test',

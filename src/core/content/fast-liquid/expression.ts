@@ -7,7 +7,7 @@ import { range, readProperty, resolve, stringify, toValueY, type Eval } from './
  * evaluation: drops kept as drops until an operator or filter needs their value, property paths
  * read step by step through the render's Context, ranges charged to the memory limit, postfix
  * expressions with every operand evaluated (`and`/`or` do not short-circuit), filters called
- * with liquidjs' `this`. test/content/fast-liquid.test.ts holds it to liquidjs' output.
+ * with liquidjs' `this`. src/core/content/fast-liquid/fast-liquid.test.ts holds it to liquidjs' output.
  */
 export class Unsupported extends Error {}
 

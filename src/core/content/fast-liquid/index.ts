@@ -26,7 +26,7 @@ import { compileTemplates, runBlock, type CompileScope } from './nodes.ts';
  * sampled every 32 node renders (see runtime.ts `tick`); `memoryLimit` is charged by the same
  * filters and ranges; the loop bound of bounded-for.ts is checked where liquidjs's `for` checks it.
  *
- * test/content/fast-liquid.test.ts checks it differentially against liquidjs.
+ * src/core/content/fast-liquid/fast-liquid.test.ts checks it differentially against liquidjs.
  */
 export interface FastTemplate {
   render(scope: Record<string, unknown>, globals: Record<string, unknown>, limits: { renderLimit: number }): string;

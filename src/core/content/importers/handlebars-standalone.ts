@@ -3,7 +3,7 @@ import type { BlockNode, ContentNode, PartialNode, Program, Statement, Strip } f
 /**
  * Resolves Handlebars' two whitespace rules at import time, so the generated Liquid only has to
  * print the surviving text. Written from the specifications below and checked black-box against
- * the `handlebars` package (4.7; every case in test/content/import-handlebars.test.ts compares
+ * the `handlebars` package (4.7; every case in src/core/content/importers/handlebars.test.ts compares
  * with its output):
  *
  * 1. Tilde (`{{~x}}`, `{{x~}}`; Handlebars guide, "Whitespace Control",
