@@ -14,7 +14,7 @@ Uses scipy's special functions (gammaln, hyp2f1, log-sum-exp) to evaluate, on a 
   CLV = sum_{i=1..time} m * (E[Y(i*f)] - E[Y((i-1)*f)]) / (1 + d)^i, with f the model time units
   per period and d the per-period discount rate, here for both purchase models.
 The formulas are written out here from the papers, on purpose separately from the TypeScript.
-Writes test/fixtures/clv-reference.json, which test/clv/reference.test.ts compares with.
+Writes test/fixtures/clv-reference.json, which src/core/ml/clv/reference.test.ts compares with.
 
 Run from the repository root (Debian's python3-scipy; nothing from pip):
 

@@ -4,7 +4,7 @@ statsmodels. Dev-only: run with Debian's python3 (apt-get install python3-scipy 
 
     /usr/bin/python3 bench/reference/experiment_stats_reference.py > test/fixtures/experiment-stats-reference.json
 
-The inputs are fixed here; the test (test/experiments/reference.test.ts) feeds the same inputs to
+The inputs are fixed here; the test (src/core/experiments/reference.test.ts) feeds the same inputs to
 Tailor and requires every value to agree to a relative 1e-6.
 """
 import json
