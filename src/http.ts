@@ -12,6 +12,12 @@ export function createServer(t: Tailor, keys: AuthKeys, logger?: Logger): Fastif
   return buildApp({
     keys,
     logger,
+    limits: {
+      requestTimeoutMs: t.config.requestTimeout * 1000,
+      ...(t.config.maxConnections ? { maxConnections: t.config.maxConnections } : {}),
+      ingestPerMinute: t.config.rateLimitIngest,
+      publicPerMinute: t.config.rateLimitPublic,
+    },
     ingest: { ingest: (m) => t.ingest(m), newMessageId: t.newMessageId, now: () => t.clock.now() },
     profiles: t.profiles,
     segments: { engine: t.segments, queries: t.segmentQueries, resolveProfile: (ref) => t.profiles.resolve({ id: ref }) },

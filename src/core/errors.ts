@@ -9,6 +9,7 @@ export type ErrorCode =
   | 'missing_field'
   | 'payload_too_large'
   | 'unauthorized'
+  | 'rate_limited'
   | 'forbidden'
   | 'not_found'
   | 'conflict'

@@ -9,6 +9,7 @@ export const STATUS: Record<ErrorCode, number> = {
   payload_too_large: 413,
   unauthorized: 401,
   forbidden: 403,
+  rate_limited: 429,
   not_found: 404,
   conflict: 409,
   unsupported_format: 415,

@@ -8,7 +8,7 @@ import { createTestTailor, KEYS } from '../helpers/tailor.ts';
 
 // Settings that must stop the process when wrong, from the environment and from the config file.
 
-const configFile = (settings: Record<string, unknown>) => {
+const configFile = (settings: unknown) => {
   const file = path.join(tempDir(), 'tailor.config.json');
   fs.writeFileSync(file, JSON.stringify(settings));
   return file;

@@ -141,10 +141,15 @@ describe.each(dialects)('HTTP ingest on $name', ({ url }) => {
     expect((await h.app.inject({ url: '/v1/profiles?limit=0', headers: admin })).json().error.field).toBe('limit');
   });
 
-  it('serves /health and a status page', async () => {
+  it('serves /health and a status page, with the store counts for the admin key only', async () => {
     expect((await h.app.inject({ url: '/health' })).json()).toMatchObject({ status: 'ok' });
     const page = await h.app.inject({ url: '/' });
     expect(page.headers['content-type']).toContain('text/html');
-    expect(page.body).toContain('<table id="counts">');
+    expect(page.body).toContain('href="/health"');
+    expect(page.body).not.toContain('<table id="counts">');
+    for (const auth of [WRITE_AUTH, `Basic ${Buffer.from(`${KEYS.adminKey}:`).toString('base64')}`]) {
+      expect((await h.app.inject({ url: '/', headers: { authorization: auth } })).body).not.toContain('<table id="counts">');
+    }
+    expect((await h.app.inject({ url: '/', headers: { authorization: ADMIN_AUTH } })).body).toContain('<table id="counts">');
   });
 });

@@ -3,7 +3,7 @@ import { TailorError } from '../../core/errors.ts';
 import type { IngestResult } from '../../core/ingest/ingest-messages.ts';
 import { MAX_MESSAGE_BYTES, validateMessage } from '../../core/ingest/validate-message.ts';
 import type { Message, MessageType } from '../../core/schemas/segment-message.ts';
-import { requireRole, type AuthKeys } from '../auth.ts';
+import type { AuthKeys } from '../auth.ts';
 import { jsonFitsWithin } from '../json-size.ts';
 
 export interface IngestService {
@@ -16,8 +16,10 @@ const MAX_BATCH_BYTES = 500 * 1024;
 const SINGLE: MessageType[] = ['identify', 'track', 'page', 'screen', 'group', 'alias'];
 
 /** Segment-compatible HTTP Tracking API. A message is stored (durably) before the 200. */
-export function ingestRoutes(app: FastifyInstance, svc: IngestService, keys: AuthKeys): void {
-  const auth = { preValidation: async (req: Parameters<typeof requireRole>[0]) => void requireRole(req, keys, 'write') };
+export function ingestRoutes(app: FastifyInstance, svc: IngestService, _keys: AuthKeys): void {
+  // The write key (or the admin key as a Bearer token) is checked by the app's auth hooks
+  // (server/auth.ts) before the body is read; a key in the body right after it is parsed.
+  const auth = { config: { auth: 'write' as const } };
 
   for (const type of SINGLE) {
     app.post(`/v1/${type}`, { bodyLimit: MAX_MESSAGE_BYTES, ...auth }, async (req) => {
