@@ -6,6 +6,7 @@ import { clientErrorHandler, frameworkErrors } from './edge-errors.ts';
 import { errorBody, STATUS } from './error-map.ts';
 import { defaultMaxConnections, DEFAULT_LIMITS, MAX_HEADER_BYTES, type ServerLimits } from './limits.ts';
 import { requestGuards } from './request-guards.ts';
+import { registerJsonParsers } from './json-body.ts';
 import { ingestRoutes, type IngestService } from './routes/ingest.ts';
 import { profileRoutes, type ProfileService } from './routes/profiles.ts';
 import { qualityRoutes, type QualityService } from './routes/quality.ts';
@@ -54,20 +55,14 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     },
     frameworkErrors,
     clientErrorHandler,
+    routerOptions: { maxParamLength: 256 }, // ids are at most 256 characters (core/schemas/safe-text.ts MAX_ID_LENGTH)
   }) as unknown as FastifyInstance;
 
   // Beyond the cap Node closes new connections as they arrive, before they cost a descriptor for long.
   app.server.maxConnections = limits.maxConnections;
 
-  // Browsers' sendBeacon posts JSON as text/plain; treat it as JSON.
-  app.addContentTypeParser('text/plain', { parseAs: 'string' }, (_req, body, done) => {
-    try {
-      done(null, JSON.parse(body as string));
-    } catch (e) {
-      (e as FastifyError).statusCode = 400;
-      done(e as Error, undefined);
-    }
-  });
+  // JSON bodies, also as text/plain (sendBeacon), with a nesting limit.
+  registerJsonParsers(app);
   void app.register(requestGuards, { keys: deps.keys, limits, auth });
 
   app.setErrorHandler((err: FastifyError, req, reply) => {
