@@ -1,7 +1,8 @@
+import { isTailorError } from '../errors.ts';
+import { cleanJson } from '../ingest/clean-json.ts';
+import { MAX_ID_LENGTH, textIssue } from '../schemas/safe-text.ts';
 import type { Columns } from './column-map.ts';
 import { bad, ok, type Mapped, type RowValues } from './types.ts';
-
-const MAX_ID = 512;
 
 /** An identifier cell (userId, orderId, …): trimmed text; numbers from JSON are kept as their text. Blank is "absent". */
 export function idValue(v: unknown, field: string): Mapped<string | undefined> {
@@ -9,8 +10,22 @@ export function idValue(v: unknown, field: string): Mapped<string | undefined> {
   if (typeof v === 'number') return Number.isFinite(v) ? ok(String(v)) : bad(`${field} is not a finite number`);
   if (typeof v !== 'string') return bad(`${field} must be a string or a number`);
   const s = v.trim();
-  if (s.length > MAX_ID) return bad(`${field} is longer than ${MAX_ID} characters`);
+  // The same rules as ingest over HTTP (segment-message.ts): one limit, and no character that the
+  // two databases store or compare differently.
+  if (s.length > MAX_ID_LENGTH) return bad(`${field} is longer than ${MAX_ID_LENGTH} characters`);
+  const issue = textIssue(s);
+  if (issue) return bad(`${field} ${issue}`);
   return ok(s === '' ? undefined : s);
+}
+
+/** A row's traits, properties or context as ingest over HTTP stores them (clean-json.ts): nesting limited, NUL and lone surrogates repaired. */
+export function documentValue<T>(v: T, field: string): Mapped<T> {
+  try {
+    return ok(cleanJson(v, field));
+  } catch (e) {
+    if (isTailorError(e)) return bad(e.message);
+    throw e;
+  }
 }
 
 /** A text cell (event name, product name): trimmed; blank is absent. */

@@ -2,6 +2,7 @@ import type { Message } from '../schemas/segment-message.ts';
 import type { LineResult, OrderItem, OrderLine } from './map-order-line.ts';
 import { orderMessageId } from './message-ids.ts';
 import type { MapContext } from './types.ts';
+import { documentValue } from './cell-values.ts';
 
 /** A finished order: one Order Completed message, or a reject for each of its rows. `R` is the caller's row reference. */
 export type GroupedOrder<R> =
@@ -121,20 +122,22 @@ export function buildOrder(orderId: string, lines: OrderLine[], ctx: MapContext)
     total = round6(sum);
   }
   const timestamp = first.timestamp ?? ctx.now;
+  const properties = documentValue({
+    ...first.extra,
+    order_id: orderId,
+    total,
+    revenue: revenue ?? total,
+    ...(currency ? { currency } : {}),
+    products,
+  }, 'properties');
+  if (!properties.ok) return properties.reason;
   return {
     type: 'track',
     messageId: orderMessageId(orderId),
     userId: first.userId,
     anonymousId: first.anonymousId,
     event: 'Order Completed',
-    properties: {
-      ...first.extra,
-      order_id: orderId,
-      total,
-      revenue: revenue ?? total,
-      ...(currency ? { currency } : {}),
-      products,
-    },
+    properties: properties.value,
     context: email ? { traits: { email } } : undefined,
     timestamp,
     originalTimestamp: first.timestamp,

@@ -1,5 +1,6 @@
 import type { Message } from '../schemas/segment-message.ts';
-import { idValue, objectValue, restValues, textValue } from './cell-values.ts';
+import { textIssue } from '../schemas/safe-text.ts';
+import { documentValue, idValue, objectValue, restValues, textValue } from './cell-values.ts';
 import type { Columns } from './column-map.ts';
 import { eventMessageId } from './message-ids.ts';
 import { rowTimestamp } from './row-timestamp.ts';
@@ -16,6 +17,8 @@ export function mapEvent(row: RowValues, cols: Columns, ctx: MapContext): Mapped
   const event = textValue(cols.get(row, 'event'));
   if (event === undefined) return bad(`missing event name (column '${cols.source('event')}')`);
   if (event.length > MAX_EVENT_NAME) return bad(`event name is longer than ${MAX_EVENT_NAME} characters`);
+  const eventIssue = textIssue(event);
+  if (eventIssue) return bad(`event name ${eventIssue}`);
   const userId = idValue(cols.get(row, 'userId'), 'userId');
   if (!userId.ok) return userId;
   const anonymousId = idValue(cols.get(row, 'anonymousId'), 'anonymousId');
@@ -29,10 +32,14 @@ export function mapEvent(row: RowValues, cols: Columns, ctx: MapContext): Mapped
   const fromJson = objectValue(cols.get(row, 'properties'), 'properties');
   if (!fromJson.ok) return fromJson;
   const rest = restValues(row, cols, ctx.inferTypes);
-  const properties = fromJson.value ? { ...fromJson.value, ...rest } : rest;
+  const props = documentValue(fromJson.value ? { ...fromJson.value, ...rest } : rest, 'properties');
+  if (!props.ok) return props;
+  const properties = props.value;
   const ctxCol = objectValue(cols.get(row, 'context'), 'context');
   if (!ctxCol.ok) return ctxCol;
-  let context = ctxCol.value;
+  const ctxClean = documentValue(ctxCol.value, 'context');
+  if (!ctxClean.ok) return ctxClean;
+  let context = ctxClean.value;
   if (email !== undefined) context = { ...context, traits: { ...(context?.traits as Record<string, unknown> | undefined), email } };
   const messageId = idValue(cols.get(row, 'messageId'), 'messageId');
   if (!messageId.ok) return messageId;

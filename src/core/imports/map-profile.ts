@@ -1,6 +1,6 @@
 import { normalizeEmail } from '../identity/email.ts';
 import type { Message } from '../schemas/segment-message.ts';
-import { idValue, objectValue, restValues, textValue } from './cell-values.ts';
+import { documentValue, idValue, objectValue, restValues, textValue } from './cell-values.ts';
 import type { Columns } from './column-map.ts';
 import { profileMessageId } from './message-ids.ts';
 import { rowTimestamp } from './row-timestamp.ts';
@@ -28,12 +28,14 @@ export function mapProfile(row: RowValues, cols: Columns, ctx: MapContext): Mapp
   }
   const ts = rowTimestamp(row, cols, ctx);
   if (!ts.ok) return ts;
+  const clean = documentValue(traits, 'traits');
+  if (!clean.ok) return clean;
   return ok({
     type: 'identify',
-    messageId: profileMessageId([userId.value ?? null, anonymousId.value ?? null, traits]),
+    messageId: profileMessageId([userId.value ?? null, anonymousId.value ?? null, clean.value]),
     userId: userId.value,
     anonymousId: anonymousId.value,
-    traits,
+    traits: clean.value,
     timestamp: ts.value ?? ctx.now,
     originalTimestamp: ts.value,
     receivedAt: ctx.now,

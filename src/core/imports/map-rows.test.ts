@@ -23,6 +23,13 @@ describe('mapProfile', () => {
     expect(r.value.messageId).toMatch(/^import:profile:[0-9a-f]{40}$/);
   });
 
+  // The rules of ingest over HTTP (clean-json.ts) hold for imported rows too: what PostgreSQL would
+  // strip or refuse is repaired the same way on both dialects.
+  it('repairs NUL and lone surrogates in trait values as ingest does', () => {
+    const r = mapProfile({ id: 'u1', plan: 'p\u0000ro', city: 'Os\ud800lo' }, cols, ctx);
+    expect(r.ok && r.value.traits).toMatchObject({ plan: 'pro', city: 'Os\ufffdlo' });
+  });
+
   it('gives the same id to the same content and a new one to changed content', () => {
     const a = mapProfile({ id: 'u1', plan: 'pro', seats: '3' }, cols, ctx);
     const b = mapProfile({ seats: '3', plan: 'pro', id: 'u1' }, cols, { ...ctx, now: ctx.now + 1000 });
@@ -80,7 +87,11 @@ describe('mapEvent', () => {
     [{ userId: 'u1', event: 'x', timestamp: 'soon' }, 'timestamp is not a date'],
     [{ userId: 'u1', event: 'x', timestamp: '' }, 'timestamp is empty'],
     [{ userId: 'u1', event: 'x', properties: '{oops' }, 'properties must be a JSON object'],
-    [{ userId: 'x'.repeat(600), event: 'x' }, 'userId is longer than 512'],
+    [{ userId: 'x'.repeat(600), event: 'x' }, 'userId is longer than 256'],
+    [{ userId: 'a\u0000b', event: 'x' }, 'userId must not hold a NUL character'],
+    [{ userId: '\ud800x', event: 'x' }, 'userId must not hold an unpaired UTF-16 surrogate'],
+    [{ userId: 'u', event: 'a\u0000' }, 'event name must not hold a NUL character'],
+    [{ userId: 'u', event: 'x', properties: JSON.stringify({ x: JSON.parse('['.repeat(40) + ']'.repeat(40)) }) }, 'properties nests deeper than 32 levels'],
   ])('rejects %j', (row, reason) => {
     const r = mapEvent(row, cols, ctx);
     expect(r.ok).toBe(false);
