@@ -9,6 +9,7 @@ import { writeRows, type Column } from '../sql/bulk-write.ts';
 import { fromJson, toInt, toJson, toTs } from '../sql/codec.ts';
 import type { Database } from '../sql/database.ts';
 import { inIds } from '../sql/id-list.ts';
+import { sqliteDoc } from '../../core/segments/compile-comparison.ts';
 
 
 const PAGE = 20_000;
@@ -16,7 +17,7 @@ const CHUNK = 5000;
 const NAMES = Object.keys(INTERACTION_EVENTS);
 
 /** The product id of a view or add in SQL; orders carry a products[] array, read in JS (orderProductIds). */
-const PRODUCT_ID = { sqlite: "properties ->> '$.product_id'", postgres: "properties ->> 'product_id'" };
+const PRODUCT_ID = { sqlite: `${sqliteDoc('properties')} ->> '$.product_id'`, postgres: "properties ->> 'product_id'" };
 /** Epoch ms: SQLite stores it already; on PostgreSQL a plain number rather than a Date per row. */
 const TS = { sqlite: 'timestamp', postgres: '(EXTRACT(EPOCH FROM timestamp) * 1000)::float8' };
 

@@ -2,6 +2,7 @@ import { TailorError } from '../../core/errors.ts';
 import type { BlockRecord, TemplateRecord, TemplateStore, TemplateVersion } from '../../core/content/ports.ts';
 import { fromJson, toInt, toJson } from '../sql/codec.ts';
 import type { Database, SqlRunner } from '../sql/database.ts';
+import { sqliteDoc } from '../../core/segments/compile-comparison.ts';
 
 function rowToTemplate(r: Record<string, unknown>): TemplateRecord {
   return {
@@ -26,7 +27,7 @@ async function traitCoverage(sql: SqlRunner, keys: readonly string[]): Promise<M
   const out = new Map<string, number>();
   if (!keys.length) return out;
   // jsonb_exists is the function behind jsonb's `?` operator, which would collide with placeholders.
-  const has = sql.dialect === 'postgres' ? 'jsonb_exists(traits, ?::text)' : 'json_type(traits, ?) IS NOT NULL';
+  const has = sql.dialect === 'postgres' ? 'jsonb_exists(traits, ?::text)' : `json_type(${sqliteDoc('traits')}, ?) IS NOT NULL`;
   const select = keys.map((_, i) => `SUM(CASE WHEN ${has} THEN 1 ELSE 0 END) AS k${i}`).join(', ');
   const params = sql.dialect === 'postgres' ? keys : keys.map((k) => `$."${k}"`);
   const [row] = await sql.all(`SELECT COUNT(*) AS n, ${select} FROM profiles WHERE merged_into IS NULL`, params);

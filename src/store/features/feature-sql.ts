@@ -2,6 +2,7 @@ import { CLICK_EVENT, ENGAGEMENT_WINDOW_MS, OPEN_EVENT, ORDER_EVENT, ORDERS_WIND
 import { emptyFeatureRow } from '../../core/features/empty-row.ts';
 import { toInt, toTs } from '../sql/codec.ts';
 import type { Dialect, SqlRunner } from '../sql/database.ts';
+import { sqliteDoc } from '../../core/segments/compile-comparison.ts';
 
 /**
  * Feature rows computed by set-based SQL: GROUP BY profile_id over the events table. This is the
@@ -33,20 +34,23 @@ interface DialectSql {
 }
 
 const DAY = 86_400_000;
-const number = (path: string) => `json_type(e.properties, '$.${path}') IN ('integer', 'real')`;
+// Every SQLite read of a stored document goes through sqliteDoc: a row SQLite cannot parse (one
+// stored before ingest limited nesting) reads as missing instead of failing the whole recompute.
+const PROPS = sqliteDoc('e.properties');
+const number = (path: string) => `json_type(${PROPS}, '$.${path}') IN ('integer', 'real')`;
 const SQLITE: DialectSql = {
   ms: (x) => x,
   time: '?',
-  revenue: `CASE WHEN ${number('revenue')} THEN json_extract(e.properties, '$.revenue')
-    WHEN ${number('total')} THEN json_extract(e.properties, '$.total') ELSE 0 END`,
+  revenue: `CASE WHEN ${number('revenue')} THEN json_extract(${PROPS}, '$.revenue')
+    WHEN ${number('total')} THEN json_extract(${PROPS}, '$.total') ELSE 0 END`,
   fsum: (x) => `TOTAL(${x})`,
   // Floored division, so that times before 1970 land in the right hour; day 0 was a Thursday.
   hourOfWeek: `(((e.timestamp - ((e.timestamp % ${DAY}) + ${DAY}) % ${DAY}) / ${DAY} + 3) % 7 + 7) % 7 * 24
     + (((e.timestamp % ${DAY}) + ${DAY}) % ${DAY}) / 3600000`,
   categoryLines: (where) => `SELECT e.profile_id AS profile_id, json_extract(p.value, '$.category') AS category,
       CASE WHEN json_type(p.value, '$.quantity') IN ('integer', 'real') THEN json_extract(p.value, '$.quantity') ELSE 1 END AS quantity
-    FROM events e JOIN json_each(e.properties, '$.products') p
-    WHERE ${where} AND json_type(e.properties, '$.products') = 'array' AND p.type = 'object'
+    FROM events e JOIN json_each(${PROPS}, '$.products') p
+    WHERE ${where} AND json_type(${PROPS}, '$.products') = 'array' AND p.type = 'object'
       AND json_type(p.value, '$.category') = 'text' AND json_extract(p.value, '$.category') <> ''`,
   collate: '',
 };

@@ -7,15 +7,19 @@ import { toTs } from '../sql/codec.ts';
 import type { Database, SqlRunner } from '../sql/database.ts';
 import { saveFeatureRows } from './feature-rows.ts';
 import { computeFeatureRows } from './feature-sql.ts';
+import { sqliteDoc } from '../../core/segments/compile-comparison.ts';
 
 /**
  * An order's revenue in SQL, as `orderRevenue` (src/core/features/rfm.ts) defines it: revenue if a
  * JSON number, else total if one, else 0. JSON numbers are finite on both dialects (events are
  * written with JSON.stringify, which has no Infinity or NaN).
  */
+/** A stored document SQLite cannot parse (stored before ingest limited nesting) reads as missing. */
+const DOC = sqliteDoc('properties');
+
 export const REVENUE = {
-  sqlite: `CASE WHEN json_type(properties, '$.revenue') IN ('integer', 'real') THEN properties ->> '$.revenue'
-    WHEN json_type(properties, '$.total') IN ('integer', 'real') THEN properties ->> '$.total' ELSE 0 END`,
+  sqlite: `CASE WHEN json_type(${DOC}, '$.revenue') IN ('integer', 'real') THEN ${DOC} ->> '$.revenue'
+    WHEN json_type(${DOC}, '$.total') IN ('integer', 'real') THEN ${DOC} ->> '$.total' ELSE 0 END`,
   postgres: `CASE WHEN jsonb_typeof(properties -> 'revenue') = 'number' THEN (properties ->> 'revenue')::float8
     WHEN jsonb_typeof(properties -> 'total') = 'number' THEN (properties ->> 'total')::float8 ELSE 0 END`,
 };
