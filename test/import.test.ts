@@ -297,7 +297,14 @@ describe('tailor import (CLI)', () => {
       expect(err, args.join(' ')).toBeDefined();
       expect(err!.code).not.toBe(0);
       expect(err!.stderr.trim().split('\n')).toHaveLength(1);
-      expect(err!.stderr).toMatch(/^tailor: /);
+      // With --json the one line is the error shape.
+      const e = (JSON.parse(err!.stderr) as { error: { code: string; message: string } }).error;
+      expect(e.code).toMatch(/^(invalid_argument|validation_failed)$/);
+      expect(e.message.length).toBeGreaterThan(0);
     }
+    // Without --json it is one line of text.
+    const plain = await cli(['--db', tempSqlite(), 'import', 'orders', 'missing.csv'], dir).then(() => undefined, (e: { code: number; stderr: string }) => e);
+    expect(plain!.code).not.toBe(0);
+    expect(plain!.stderr).toMatch(/^tailor: file not found: .*missing\.csv\n$/);
   });
 });
