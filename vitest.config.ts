@@ -17,9 +17,18 @@ export default defineConfig({
       { extends: true, test: { name: 'unit', include: ['src/**/*.test.ts'], exclude: ['src/store/**', SLOW] } },
       {
         extends: true,
-        test: { name: 'integration', include: ['test/**/*.test.ts', 'src/store/**/*.test.ts'], exclude: [SLOW], globalSetup: ['test/helpers/drop-stale-schemas.ts'] },
+        test: {
+          name: 'integration', include: ['test/**/*.test.ts', 'src/store/**/*.test.ts'], exclude: [SLOW],
+          globalSetup: ['test/helpers/drop-stale-schemas.ts'], setupFiles: ['test/helpers/drop-file-schemas.ts'],
+        },
       },
-      { extends: true, test: { name: 'slow', include: ['src/**/*.slow.test.ts', 'test/**/*.slow.test.ts'], globalSetup: ['test/helpers/drop-stale-schemas.ts'] } },
+      {
+        extends: true,
+        test: {
+          name: 'slow', include: ['src/**/*.slow.test.ts', 'test/**/*.slow.test.ts'],
+          globalSetup: ['test/helpers/drop-stale-schemas.ts'], setupFiles: ['test/helpers/drop-file-schemas.ts'],
+        },
+      },
     ],
   },
 });

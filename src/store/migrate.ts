@@ -38,6 +38,7 @@ function provider(dialect: Dialect): MigrationProvider {
 export interface MigrateReport { applied: string[] }
 
 export async function migrate(db: Database): Promise<MigrateReport> {
+  if (await upToDate(db)) return { applied: [] };
   // On PostgreSQL the bookkeeping tables go in the current schema explicitly: Kysely otherwise finds
   // them in any schema on the search path's database and would skip creating its own.
   const schema = db.dialect === 'postgres'
@@ -47,4 +48,19 @@ export async function migrate(db: Database): Promise<MigrateReport> {
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return { applied: (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName) };
+}
+
+/**
+ * Every migration is recorded already: the common case at each start. Kysely's Migrator first
+ * introspects every table of every schema in the database to find its bookkeeping table, which
+ * took seconds per start on a PostgreSQL database holding a few hundred schemas (measured on the
+ * test database: 97 s against 15 s for two suites), so it runs only when something is pending.
+ */
+async function upToDate(db: Database): Promise<boolean> {
+  const exists = db.dialect === 'postgres'
+    ? (await sql<{ t: string | null }>`SELECT to_regclass(quote_ident(current_schema()) || '.kysely_migration')::text AS t`.execute(db.kysely)).rows[0]?.t
+    : (await sql<{ t: string }>`SELECT name AS t FROM sqlite_master WHERE type = 'table' AND name = 'kysely_migration'`.execute(db.kysely)).rows[0]?.t;
+  if (!exists) return false;
+  const done = new Set((await sql<{ name: string }>`SELECT name FROM kysely_migration`.execute(db.kysely)).rows.map((r) => r.name));
+  return MIGRATIONS.every(([name]) => done.has(name));
 }

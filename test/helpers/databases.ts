@@ -16,6 +16,9 @@ export function tempSqlite(): string {
   return path.join(tempDir(), 'tailor.db');
 }
 
+/** The schemas this test file made: drop-file-schemas.ts drops them when the file is done. */
+export const createdSchemas: string[] = [];
+
 /** A fresh schema in the test PostgreSQL database, selected through search_path in the URL. */
 export async function freshPgUrl(): Promise<string> {
   if (!PG_URL) throw new Error('TAILOR_TEST_PG_URL is not set');
@@ -24,6 +27,7 @@ export async function freshPgUrl(): Promise<string> {
   await client.connect();
   try {
     await client.query(`CREATE SCHEMA ${schema}`);
+    createdSchemas.push(schema);
   } finally {
     await client.end();
   }
