@@ -26,8 +26,9 @@ import { createImportRunStore } from './store/imports/import-run-store.ts';
 import { createProductStore } from './store/imports/product-store.ts';
 import { createIngestStore } from './store/ingest/ingest-store.ts';
 import { migrate } from './store/migrate.ts';
+import { openStore } from './open-store.ts';
 import { ProfileQueries } from './store/profiles/profile-queries.ts';
-import { openDatabase, type Database, type Dialect } from './store/sql/database.ts';
+import type { Database, Dialect } from './store/sql/database.ts';
 import { createStatusQueries } from './store/system/status-queries.ts';
 import type { Base } from './wiring/base.ts';
 import { wireContent } from './wiring/content.ts';
@@ -38,6 +39,7 @@ import { wireSegments } from './wiring/segments.ts';
 import { wireSettings, type Keys } from './wiring/settings.ts';
 
 export type { Keys } from './wiring/settings.ts';
+export { migrateStore, openStore } from './open-store.ts';
 
 /**
  * The composition root: the one place where config, store, clock and ids are wired together
@@ -85,24 +87,6 @@ export interface TailorOptions {
   onError?: (e: unknown) => void;
   /** An opened database to use instead of opening `config.db` (tests keep a handle on it); closed by `close()`. */
   database?: Database;
-}
-
-/** Opens the database and applies pending migrations; the database is closed again if they fail. */
-export async function openStore(config: Config): Promise<{ db: Database; applied: string[] }> {
-  const db = await openDatabase(config.db, { sqliteSync: config.sqliteSync, pgPool: config.pgPool });
-  try {
-    return { db, applied: (await migrate(db)).applied };
-  } catch (e) {
-    await db.close();
-    throw e;
-  }
-}
-
-/** `tailor migrate`: applies pending migrations and closes. */
-export async function migrateStore(config: Config): Promise<{ applied: string[] }> {
-  const { db, applied } = await openStore(config);
-  await db.close();
-  return { applied };
 }
 
 export async function createTailor(config: Config, opts: TailorOptions = {}): Promise<Tailor> {

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { migrateStore } from '../../main.ts';
+import { migrateStore } from '../../open-store.ts';
 import { configFrom } from '../context.ts';
 import { print } from '../output.ts';
 
