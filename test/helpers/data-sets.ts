@@ -3,8 +3,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'vitest';
 
-/** The public data sets sit beside the repository (../shared/data), as in every checkout of this project. */
-export const SHARED_DATA = fileURLToPath(new URL('../../../shared/data', import.meta.url));
+/**
+ * Where the public data sets are: TAILOR_TEST_DATA, or else a shared/data folder beside the
+ * repository (where this project's own checkouts and CI keep them).
+ */
+export const SHARED_DATA = process.env.TAILOR_TEST_DATA
+  ? path.resolve(process.env.TAILOR_TEST_DATA)
+  : fileURLToPath(new URL('../../../shared/data', import.meta.url));
 
 /** CI sets CI=true (GitHub, GitLab, .ci/run): there the data sets are part of the run. */
 export const inCi = (env: NodeJS.ProcessEnv = process.env): boolean => {
@@ -21,7 +26,7 @@ export interface DataSet {
 }
 
 /**
- * A data set in ../shared/data/<name> that a suite reads. Where files are missing, a user's clone
+ * A data set in SHARED_DATA/<name> that a suite reads. Where files are missing, a user's clone
  * skips the suite with a printed note; in CI (CI=true) the missing data set is a failing test
  * instead, so that a CI run without the data cannot pass by skipping.
  */
@@ -34,7 +39,7 @@ export function dataSet(name: string, files: readonly string[], what: string): D
     if (inCi()) {
       describe(`data set ${name}`, () => {
         it(`is present for ${what} (CI=true: a missing data set fails, it does not skip)`, () => {
-          throw new Error(`${message}; CI must provide ../shared/data/${name}`);
+          throw new Error(`${message}; CI must provide ${path.join(SHARED_DATA, name)}`);
         });
       });
     } else {
