@@ -45,7 +45,31 @@ export const configSchema = z.object({
   rateLimitIngest: whole(0, 100_000_000).default(600_000),
   /** Requests per minute per IP address to the public pages (`/`, `/health`); 0 turns the limit off. */
   rateLimitPublic: whole(0, 100_000_000).default(600),
+  /** The sender of campaigns that name none: "Name <user@host>". */
+  from: z.string().min(3).default('Tailor Demo Shop <shop@example.com>'),
+  /** DKIM signing (all three, or none): the signing domain, the selector, and the private key (PEM, or a path to a PEM file). */
+  dkimDomain: z.string().min(1).optional(),
+  dkimSelector: z.string().min(1).optional(),
+  dkimKey: z.string().min(1).optional(),
+  /** Messages per second over all transports; 0: no limit. */
+  sendRate: whole(0, 1_000_000).default(0),
+  /** Messages in flight at once (SMTP: also the pool's connections, at most 20). */
+  sendConcurrency: whole(1, 1000).default(10),
+  /** Per recipient domain, messages per second: "gmail.com=50,yahoo.com=20". */
+  domainRates: z.string().regex(/^(\s*[a-z0-9.-]+\s*=\s*\d+\s*)(,\s*[a-z0-9.-]+\s*=\s*\d+\s*)*$|^$/i, 'expected domain=rate pairs such as "gmail.com=50,yahoo.com=20"').default(''),
+  /** Global quiet hours in each recipient's zone, "21:00-08:00"; empty: none. */
+  quietHours: z.string().regex(/^(([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d)?$/, 'expected "HH:MM-HH:MM" such as "21:00-08:00"').default(''),
+  /** Global frequency caps on marketing mail: "1/day,3/7d" (per calendar day in the recipient's zone, per rolling window). */
+  frequencyCaps: z.string().regex(/^(\s*\d+\/(day|\d+[mhdw])\s*)(,\s*\d+\/(day|\d+[mhdw])\s*)*$|^$/, 'expected caps such as "1/day,3/7d"').default(''),
+  /** The zone of recipients whose profile has none. */
+  defaultTimezone: z.string().min(1).default('UTC'),
+  /** The shared secret of POST /v1/webhooks/bounce (HTTP Basic password or X-Tailor-Webhook-Secret). */
+  webhookSecret: z.string().min(16).optional(),
+  /** SendGrid's signed event webhook public key (base64 DER or PEM). */
+  sendgridPublicKey: z.string().min(1).optional(),
 }).strict().superRefine((c, ctx) => {
+  const dkim = [c.dkimDomain, c.dkimSelector, c.dkimKey].filter((v) => v !== undefined).length;
+  if (dkim !== 0 && dkim !== 3) ctx.addIssue({ code: 'custom', path: ['dkimKey'], message: 'DKIM needs TAILOR_DKIM_DOMAIN, TAILOR_DKIM_SELECTOR and TAILOR_DKIM_KEY together' });
   if (c.writeKey && c.adminKey && c.writeKey === c.adminKey) {
     ctx.addIssue({ code: 'custom', path: ['writeKey'], message: 'the write key must differ from the admin key' });
   }
@@ -58,6 +82,10 @@ const ENV: Record<string, keyof Config> = {
   TAILOR_DEFAULT_REGION: 'defaultRegion', TAILOR_LOG_LEVEL: 'logLevel', TAILOR_SQLITE_SYNC: 'sqliteSync', TAILOR_PG_POOL: 'pgPool',
   TAILOR_REQUEST_TIMEOUT: 'requestTimeout', TAILOR_MAX_CONNECTIONS: 'maxConnections',
   TAILOR_RATE_LIMIT_INGEST: 'rateLimitIngest', TAILOR_RATE_LIMIT_PUBLIC: 'rateLimitPublic',
+  TAILOR_FROM: 'from', TAILOR_DKIM_DOMAIN: 'dkimDomain', TAILOR_DKIM_SELECTOR: 'dkimSelector', TAILOR_DKIM_KEY: 'dkimKey',
+  TAILOR_SEND_RATE: 'sendRate', TAILOR_SEND_CONCURRENCY: 'sendConcurrency', TAILOR_DOMAIN_RATES: 'domainRates',
+  TAILOR_QUIET_HOURS: 'quietHours', TAILOR_FREQUENCY_CAPS: 'frequencyCaps', TAILOR_DEFAULT_TIMEZONE: 'defaultTimezone',
+  TAILOR_WEBHOOK_SECRET: 'webhookSecret', TAILOR_SENDGRID_PUBLIC_KEY: 'sendgridPublicKey',
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {

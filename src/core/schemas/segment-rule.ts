@@ -72,6 +72,8 @@ function comparison<K extends string>(key: K, keySchema: z.ZodType<string>) {
 }
 
 const propFilter = comparison('property', path);
+/** A filter on an event's properties (`where`), as campaign triggers take it too. */
+export const PropFilterSchema = propFilter;
 const count = z.union([
   z.strictObject({ eq: z.number().int().min(0) }),
   z.strictObject({ gt: z.number().int().min(0) }),

@@ -106,7 +106,8 @@ export function daysSinceCrossing(t: number, now: number, op: Op, v: unknown): n
 }
 
 
-const passes = (e: EvalEvent, where: PropFilter[] | undefined): boolean =>
+/** Whether an event's properties pass every filter of `where` (none: it passes). */
+export const passes = (e: Pick<EvalEvent, 'properties'>, where: PropFilter[] | undefined): boolean =>
   !where || where.every((f) => compareValue(getPath(e.properties, f.property), f.op, f.value));
 
 /** Events that can count at `now` (name, where, t <= now, t > now - within), and the earliest future one. */

@@ -1,0 +1,76 @@
+import type { Liquid, Template } from 'liquidjs';
+import { createLiquid } from '../content/liquid-env.ts';
+import type { RenderedMessage } from '../content/render.ts';
+import type { TemplateDeps, TemplateService } from '../content/template-service.ts';
+import type { CampaignRecord, SendRow } from './ports.ts';
+
+export interface ContentDeps {
+  templates: Pick<TemplateService, 'get' | 'preparedFor'>;
+  contextFor: TemplateDeps['contextFor'];
+  /** An experiment's arms: key → what the arm changes (`subject`, `template`, `from_name`, …). */
+  arms(experiment: string): Promise<Map<string, Record<string, unknown>>>;
+}
+
+export type Rendered = { ok: true; message: RenderedMessage; fromName: string | undefined; template: string; version: number } | { ok: false; error: string };
+
+/** The template a row renders: its step's, or its arm's, or the campaign's. */
+export function templateOf(c: CampaignRecord, step: number, arm: Record<string, unknown> | undefined): string | undefined {
+  if (typeof arm?.template === 'string') return arm.template;
+  return c.spec.steps?.[step]?.template ?? c.spec.template;
+}
+
+/**
+ * Renders one row: the template version pinned when the campaign was launched (so every recipient
+ * gets what was previewed), with the arm's changes applied. Subject and preheader overrides are
+ * Liquid, parsed once per campaign. A failure is that recipient's, never the batch's.
+ */
+export class CampaignContent {
+  private readonly text: Liquid = createLiquid(false);
+  private readonly parsed = new Map<string, Template[]>();
+  private readonly armCache = new Map<string, Map<string, Record<string, unknown>>>();
+
+  constructor(private readonly d: ContentDeps) {}
+
+  async arm(c: CampaignRecord, key: string | null): Promise<Record<string, unknown> | undefined> {
+    if (!key || !c.spec.experiment) return undefined;
+    let arms = this.armCache.get(c.spec.experiment);
+    if (!arms) this.armCache.set(c.spec.experiment, (arms = await this.d.arms(c.spec.experiment)));
+    return arms.get(key);
+  }
+
+  async render(c: CampaignRecord, row: Pick<SendRow, 'profileId' | 'step' | 'arm' | 'messageId'>, event?: Record<string, unknown>): Promise<Rendered> {
+    const arm = await this.arm(c, row.arm);
+    const name = templateOf(c, row.step, arm);
+    if (!name) return { ok: false, error: 'the campaign names no template' };
+    let t;
+    try {
+      t = await this.d.templates.get(name, c.pinned[name]);
+    } catch (e) {
+      return { ok: false, error: (e as Error).message };
+    }
+    const campaign = { id: c.id, name: c.name, step: row.step, arm: row.arm, message_id: row.messageId, topic: c.spec.topic ?? null, ...(arm ? { experiment: arm } : {}) };
+    let context: Record<string, unknown>;
+    try {
+      context = await this.d.contextFor(row.profileId, { ...(event ? { event } : {}), campaign, templateId: t.template.id });
+    } catch (e) {
+      return { ok: false, error: (e as Error).message };
+    }
+    const r = this.d.templates.preparedFor(t.version).render(context);
+    if (!r.ok) return r;
+    const { ok: _ok, ...message } = r;
+    const subject = arm?.subject ?? c.spec.steps?.[row.step]?.subject;
+    try {
+      if (typeof subject === 'string') message.subject = this.renderText(subject, context);
+      if (typeof arm?.preheader === 'string') message.preheader = this.renderText(arm.preheader, context);
+    } catch (e) {
+      return { ok: false, error: `subject: ${(e as Error).message}` };
+    }
+    return { ok: true, message, fromName: typeof arm?.from_name === 'string' ? arm.from_name : undefined, template: t.template.name, version: t.version.version };
+  }
+
+  private renderText(src: string, context: Record<string, unknown>): string {
+    let p = this.parsed.get(src);
+    if (!p) this.parsed.set(src, (p = this.text.parse(src)));
+    return (this.text.renderSync(p, {}, { globals: context }) as string).replace(/\s+/g, ' ').trim();
+  }
+}
