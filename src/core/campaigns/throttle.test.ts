@@ -99,6 +99,17 @@ describe('Throttle: per-domain rates', () => {
     expect(first).toEqual([0, 1000]);
     expect(yahoo).toEqual([100, 200, 300, 400, 500, 600, 700, 800, 900, 1100, 1200]);
   });
+
+  it('does not squeeze a caller into a gap narrower than 1/rate', async () => {
+    // Global 10/s; gmail (1/s) holds 0 and 1000. A yahoo caller at 905 would be 95 ms from 1000: it goes at 1100.
+    const { clock, take } = recordingThrottle(false, 10, new Map([['gmail.com', 1]]));
+    expect(await Promise.all(['a@gmail.com', 'b@gmail.com'].map((e) => take(e)))).toEqual([0, 1000]);
+    clock.now = 905;
+    expect(await take('c@yahoo.com')).toBe(1100);
+    // At 850 there is room: 850 + 100 <= 1000, so 850 itself is free.
+    clock.now = 850;
+    expect(await take('d@yahoo.com')).toBe(850);
+  });
 });
 
 describe('Throttle: a mixed run', () => {
