@@ -1,3 +1,4 @@
+import { createPrivateKey } from 'node:crypto';
 import type { OutgoingMessage } from '../core/campaigns/ports.ts';
 
 /**
@@ -19,7 +20,11 @@ export interface DkimSettings {
   privateKey: string;
 }
 
-export const dkimOptions = (d: DkimSettings) => ({ ...d, headerFieldNames: DKIM_SIGNED_HEADERS });
+/**
+ * nodemailer's `dkim` option. The key is parsed once here: given as PEM text, the signer would
+ * parse it again for every message, which costs three times the RSA signature itself.
+ */
+export const dkimOptions = (d: DkimSettings) => ({ ...d, privateKey: createPrivateKey(d.privateKey), headerFieldNames: DKIM_SIGNED_HEADERS });
 
 /** The id as stored (no angle brackets), whichever form was given. */
 export const bareMessageId = (id: string): string => id.trim().replace(/^<|>$/g, '');
