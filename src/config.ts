@@ -53,6 +53,8 @@ export const configSchema = z.object({
   dkimKey: z.string().min(1).optional(),
   /** Messages per second over all transports; 0: no limit. */
   sendRate: whole(0, 1_000_000).default(0),
+  /** Seconds a sender holds the rows it works on; another sender takes over rows whose lease ran out (sooner, if their process is gone). */
+  sendLease: whole(5, 3600).default(60),
   /** Messages in flight at once (SMTP: also the pool's connections, at most 20). */
   sendConcurrency: whole(1, 1000).default(10),
   /** Per recipient domain, messages per second: "gmail.com=50,yahoo.com=20". */
@@ -83,7 +85,7 @@ const ENV: Record<string, keyof Config> = {
   TAILOR_REQUEST_TIMEOUT: 'requestTimeout', TAILOR_MAX_CONNECTIONS: 'maxConnections',
   TAILOR_RATE_LIMIT_INGEST: 'rateLimitIngest', TAILOR_RATE_LIMIT_PUBLIC: 'rateLimitPublic',
   TAILOR_FROM: 'from', TAILOR_DKIM_DOMAIN: 'dkimDomain', TAILOR_DKIM_SELECTOR: 'dkimSelector', TAILOR_DKIM_KEY: 'dkimKey',
-  TAILOR_SEND_RATE: 'sendRate', TAILOR_SEND_CONCURRENCY: 'sendConcurrency', TAILOR_DOMAIN_RATES: 'domainRates',
+  TAILOR_SEND_RATE: 'sendRate', TAILOR_SEND_LEASE: 'sendLease', TAILOR_SEND_CONCURRENCY: 'sendConcurrency', TAILOR_DOMAIN_RATES: 'domainRates',
   TAILOR_QUIET_HOURS: 'quietHours', TAILOR_FREQUENCY_CAPS: 'frequencyCaps', TAILOR_DEFAULT_TIMEZONE: 'defaultTimezone',
   TAILOR_WEBHOOK_SECRET: 'webhookSecret', TAILOR_SENDGRID_PUBLIC_KEY: 'sendgridPublicKey',
 };

@@ -14,6 +14,7 @@ import type { PredictService } from './core/ml/predict/service.ts';
 import type { RegistryPort } from './core/ml/registry.ts';
 import { plainCodec } from './core/pii-codec.ts';
 import type { Clock } from './core/ports.ts';
+import type { Mailer } from './core/campaigns/ports.ts';
 import type { ProfileQueriesPort } from './core/profiles/ports.ts';
 import type { Message } from './core/schemas/segment-message.ts';
 import { CatchUpMark } from './core/segments/catch-up-mark.ts';
@@ -31,6 +32,7 @@ import { ProfileQueries } from './store/profiles/profile-queries.ts';
 import type { Database, Dialect } from './store/sql/database.ts';
 import { createStatusQueries } from './store/system/status-queries.ts';
 import type { Base } from './wiring/base.ts';
+import { wireCampaigns } from './wiring/campaigns.ts';
 import { wireContent } from './wiring/content.ts';
 import { wireExperiments } from './wiring/experiments.ts';
 import { wireFeatures } from './wiring/features.ts';
@@ -74,6 +76,7 @@ export interface Tailor {
   status: StatusQueriesPort;
   imports: ImportRunsPort;
   products: ProductsPort;
+  campaigns: ReturnType<typeof wireCampaigns>;
   /** The API keys: from config, else from the store; generated and stored on first run. */
   keys(): Promise<Keys>;
   /** Re-evaluates the profiles changed since the real-time queue was last known empty (after a crash); returns how many. */
@@ -87,6 +90,8 @@ export interface TailorOptions {
   onError?: (e: unknown) => void;
   /** An opened database to use instead of opening `config.db` (tests keep a handle on it); closed by `close()`. */
   database?: Database;
+  /** A mail transport to use instead of the config's outbox or SMTP (tests). */
+  mailer?: Mailer;
 }
 
 export async function createTailor(config: Config, opts: TailorOptions = {}): Promise<Tailor> {
@@ -112,16 +117,22 @@ export async function createTailor(config: Config, opts: TailorOptions = {}): Pr
     followShoppers(content.recs),
   ], b.onError, clock, (t) => void mark.record(t, false));
   const ingestDeps = { store: createIngestStore(db, plainCodec), clock, newProfileId: b.newId, normalize: { defaultRegion: config.defaultRegion } };
+  const campaigns = wireCampaigns(b, {
+    ingest: (m) => ingest(m), secret, profiles, templates: content.templates, contextFor: content.contextFor, experiments: experiments.experiments,
+    mailer: opts.mailer,
+    touched: (events) => realtime.push(events.map((e) => ({ profileId: e.profileId, traits: [], events: [e.name], consents: [], merged: false, created: false }))),
+  });
+  const ingest = async (messages: Message[]): Promise<IngestResult> => {
+    const r = await ingestMessages(messages, ingestDeps);
+    realtime.push(r.touched, r.mergedAway);
+    return r;
+  };
 
   return {
     config,
     clock,
     dialect: db.dialect,
-    ingest: async (messages) => {
-      const r = await ingestMessages(messages, ingestDeps);
-      realtime.push(r.touched, r.mergedAway);
-      return r;
-    },
+    ingest,
     profiles,
     segments: segments.engine,
     segmentQueries: segments.queries,
@@ -138,10 +149,12 @@ export async function createTailor(config: Config, opts: TailorOptions = {}): Pr
     status: createStatusQueries(db),
     imports: createImportRunStore(db),
     products: createProductStore(db),
+    campaigns,
     keys,
     newMessageId: () => `tailor-${randomUUID()}`,
     catchUp: () => mark.catchUp(segments.engine),
     close: async () => {
+      await campaigns.close();
       await segments.scheduler.stop();
       await experiments.scheduler.stop();
       await models.scheduler.stop();

@@ -7,12 +7,16 @@ import { experiments } from './migrations/004-experiments.ts';
 import { recommendations } from './migrations/005-recommendations.ts';
 import { templates } from './migrations/006-templates.ts';
 import { models } from './migrations/007-models.ts';
+import { campaigns } from './migrations/008-campaigns.ts';
+import { sendPayload } from './migrations/009-send-payload.ts';
+import { deliveryReportKeys } from './migrations/010-delivery-report-keys.ts';
 import type { DdlTypes, MigrationDdl } from './migrations/types.ts';
 
 /** Forward-only, in order. Never edit a released migration: add the next one. */
 const MIGRATIONS: [string, MigrationDdl][] = [['001-initial', initial], ['002-segments', segments], ['003-events-by-name-covering', eventsByNameCovering],
   ['004-experiments', experiments], ['005-recommendations', recommendations], ['006-templates', templates],
-  ['007-models', models]];
+  ['007-models', models], ['008-campaigns', campaigns], ['009-send-payload', sendPayload],
+  ['010-delivery-report-keys', deliveryReportKeys]];
 
 const TYPES: Record<Dialect, DdlTypes> = {
   sqlite: { json: 'TEXT', ts: 'INTEGER', serial: 'INTEGER PRIMARY KEY AUTOINCREMENT', real: 'REAL' },

@@ -12,11 +12,7 @@ import type { Base } from './base.ts';
 export function wireContent(b: Base, d: { profiles: ProfileQueriesPort; segments: SegmentQueriesPort; secret: () => Promise<string> }) {
   const lists = createRecommendationsReader(b.db);
   const recs = new RecsService({ store: createRecsStore(b.db), lists, profiles: d.profiles, now: b.now });
-  const templates = new TemplateService({
-    store: createTemplateStore(b.db),
-    now: b.now,
-    newId: b.newId,
-    contextFor: recipientContext({ profiles: d.profiles, segments: d.segments, recommendations: lists, publicUrl: b.config.publicUrl, secret: d.secret }),
-  });
-  return { templates, recs };
+  const contextFor = recipientContext({ profiles: d.profiles, segments: d.segments, recommendations: lists, publicUrl: b.config.publicUrl, secret: d.secret });
+  const templates = new TemplateService({ store: createTemplateStore(b.db), now: b.now, newId: b.newId, contextFor });
+  return { templates, recs, contextFor };
 }

@@ -14,7 +14,7 @@ export const REDIS_WARNING = 'TAILOR_REDIS_URL is set but Tailor does not use Re
 export function registerServe(program: Command): void {
   program.command('serve').description('run the HTTP server (and load demo data into an empty database)')
     .option('--no-demo', 'do not load demo data into an empty database')
-    .option('--no-schedulers', 'do not run segment window timers, experiment decisions or model retraining in this process (run them in one process only); ingest and real-time updates still run')
+    .option('--no-schedulers', 'do not run segment window timers, experiment decisions, model retraining or the send loop in this process (run those in one process; ingest and real-time updates still run)')
     .option('--port <port>', 'port to listen on (TAILOR_PORT; 0 picks a free one)')
     .option('--json', 'machine-readable output: one JSON line when listening (logs stay pino JSON)')
     .action(async (opts: ServeOptions, cmd: Command) => {
@@ -43,7 +43,7 @@ export function registerServe(program: Command): void {
       process.once('SIGTERM', shutdown);
       await app.listen({ port: config.port, host: config.host });
       if (opts.schedulers) startSchedulers(t);
-      else logger.info('schedulers off (--no-schedulers): segment window timers, experiment decisions and model retraining run elsewhere');
+      else logger.info('schedulers off (--no-schedulers): segment window timers, experiment decisions, model retraining and sending run elsewhere');
       const bound = boundAddress(app.server.address() as AddressInfo);
       const generated = keys.generated ? { writeKey: keys.writeKey, adminKey: keys.adminKey } : undefined;
       const listening = { listening: bound.url, host: bound.host, port: bound.port, dialect: t.dialect, schedulers: opts.schedulers, ...(generated ? { keys: generated } : {}) };
@@ -54,9 +54,11 @@ export function registerServe(program: Command): void {
     });
 }
 
-/** The timers that belong to one process only: segment windows, experiment decisions, model retraining. */
+/** The timers that belong to one process only: segment windows, experiment decisions, model retraining; and the send loop. */
 function startSchedulers(t: Tailor): void {
   t.scheduler.start();
+  // Any number of processes may run it: sends are leased row by row (src/core/campaigns/sender.ts).
+  t.campaigns.scheduler.start();
   t.experimentScheduler.start();
   t.modelScheduler.start();
 }

@@ -93,8 +93,12 @@ export interface CampaignStore {
   counts(campaignId: string): Promise<Record<SendState, number>>;
   /** Suppression and failure reasons with their counts. */
   reasons(campaignId: string): Promise<{ state: SendState; reason: string; count: number }[]>;
+  /** When the campaign's first and last messages were sent (null: none yet), for its report. */
+  sentSpan(campaignId: string): Promise<{ first: number | null; last: number | null }>;
   /** One recipient's rows in a campaign (for explain). */
   sendsOf(campaignId: string, profileId: string): Promise<SendRow[]>;
+  /** The send with this Message-ID (without angle brackets). */
+  sendByMessageId(messageId: string): Promise<SendRow | null>;
   /** A page of one campaign's rows, by id. */
   sends(campaignId: string, page: { limit: number; after?: number | undefined; state?: SendState | undefined }): Promise<SendRow[]>;
 }

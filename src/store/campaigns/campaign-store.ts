@@ -84,8 +84,18 @@ export function createCampaignStore(db: Database): CampaignStore {
       WHERE campaign_id = ? AND reason IS NOT NULL GROUP BY state, reason ORDER BY COUNT(*) DESC, state, reason`, [campaignId]))
       .map((r) => ({ state: r.state as SendState, reason: r.reason as string, count: toInt(r.n) })),
 
+    sentSpan: async (campaignId) => {
+      const [r] = await db.read("SELECT MIN(sent_at) AS first, MAX(sent_at) AS last FROM sends WHERE campaign_id = ? AND state = 'sent'", [campaignId]);
+      return { first: intOrNull(r?.first), last: intOrNull(r?.last) };
+    },
+
     sendsOf: async (campaignId, profileId) =>
       (await db.read('SELECT * FROM sends WHERE campaign_id = ? AND profile_id = ? ORDER BY id', [campaignId, profileId])).map(rowToSend),
+
+    sendByMessageId: async (messageId) => {
+      const [r] = await db.read('SELECT * FROM sends WHERE message_id = ?', [messageId]);
+      return r ? rowToSend(r) : null;
+    },
 
     sends: async (campaignId, page) => {
       const params: unknown[] = [campaignId, page.after ?? 0];

@@ -65,5 +65,9 @@ export function createRecipientLookup(db: Database, codec: PiiCodec): RecipientL
       if (!filters.length) return rows.length > 0;
       return rows.some((r) => passes({ properties: fromJson<Record<string, unknown> | null>(r.properties) ?? {} }, filters));
     },
+
+    eventsSince: async (profileId, name, since, limit) => (await db.read<{ properties: unknown }>(`SELECT properties FROM events
+      WHERE profile_id = ? AND name = ? AND timestamp > ? AND type IN ('track', 'page', 'screen') ORDER BY timestamp, id LIMIT ?`,
+    [profileId, name, toTs(db.dialect, since), limit])).map((r) => fromJson<Record<string, unknown> | null>(r.properties) ?? {}),
   };
 }

@@ -6,14 +6,14 @@ import { byDue, inSendIds, rowToSend } from './send-rows.ts';
 /** Rows per INSERT on PostgreSQL (one unnest per chunk); SQLite runs one cached statement per row. */
 const CHUNK = 500;
 
-const SEND_COLUMNS = 'campaign_id, occurrence, step, profile_id, message_id, state, due_at, reason, arm, email, trigger_at, created_at, updated_at';
-const PG_TYPES = ['text', 'text', 'int4', 'text', 'text', 'text', 'int8', 'text', 'text', 'text', 'int8', 'int8', 'int8'];
+const SEND_COLUMNS = 'campaign_id, occurrence, step, profile_id, message_id, state, due_at, reason, arm, email, trigger_at, payload, created_at, updated_at';
+const PG_TYPES = ['text', 'text', 'int4', 'text', 'text', 'text', 'int8', 'text', 'text', 'text', 'int8', 'jsonb', 'int8', 'int8'];
 const INSERT_SQLITE = `INSERT INTO sends (${SEND_COLUMNS}) VALUES (${PG_TYPES.map(() => '?').join(', ')}) ON CONFLICT DO NOTHING`;
 const INSERT_PG = `INSERT INTO sends (${SEND_COLUMNS}) SELECT * FROM unnest(${PG_TYPES.map((t) => `?::${t}[]`).join(', ')}) ON CONFLICT DO NOTHING`;
 
 const sendParams = (r: NewSend, at: number): unknown[] => [
   r.campaignId, r.occurrence, r.step, r.profileId, r.messageId, r.state ?? 'queued', r.dueAt, r.reason ?? null, r.arm ?? null,
-  r.email ?? null, r.triggerAt ?? null, at, at,
+  r.email ?? null, r.triggerAt ?? null, r.payload === undefined || r.payload === null ? null : JSON.stringify(r.payload), at, at,
 ];
 
 /**
@@ -99,6 +99,17 @@ async function takeOver(sql: SqlRunner, rows: readonly { id: number; owner: stri
   return [...new Set(taken)].sort((a, b) => a - b);
 }
 
+/** Inserts rows in the caller's transaction, leaving rows that exist alone; returns how many were new. */
+export async function enqueueRows(sql: SqlRunner, rows: readonly NewSend[], at: number): Promise<number> {
+  if (sql.dialect === 'sqlite') return sql.runEach(INSERT_SQLITE, rows.map((r) => sendParams(r, at)));
+  let inserted = 0;
+  for (let i = 0; i < rows.length; i += CHUNK) {
+    const chunk = rows.slice(i, i + CHUNK).map((r) => sendParams(r, at));
+    inserted += await sql.run(INSERT_PG, PG_TYPES.map((_t, col) => chunk.map((p) => p[col])));
+  }
+  return inserted;
+}
+
 /**
  * The send queue on the `sends` table. Every write is one transaction; a claim hands each due row
  * to one sender (PostgreSQL: FOR UPDATE SKIP LOCKED; SQLite: one writer at a time), and every
@@ -110,14 +121,7 @@ export function createSendQueue(db: Database): SendQueue {
     // of this process (Date.now()).
     enqueue: (rows, progress) => db.transaction(async (sql) => {
       const at = progress?.at ?? Date.now();
-      let inserted = 0;
-      if (sql.dialect === 'sqlite') inserted = await sql.runEach(INSERT_SQLITE, rows.map((r) => sendParams(r, at)));
-      else {
-        for (let i = 0; i < rows.length; i += CHUNK) {
-          const chunk = rows.slice(i, i + CHUNK).map((r) => sendParams(r, at));
-          inserted += await sql.run(INSERT_PG, PG_TYPES.map((_t, col) => chunk.map((p) => p[col])));
-        }
-      }
+      const inserted = await enqueueRows(sql, rows, at);
       if (progress) {
         await sql.run('UPDATE campaigns SET audience_cursor = ?, audience_done = ?, updated_at = ? WHERE id = ?',
           [progress.cursor, progress.done ? 1 : 0, progress.at, progress.campaignId]);

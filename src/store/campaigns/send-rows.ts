@@ -1,5 +1,5 @@
 import type { SendRow, SendState } from '../../core/campaigns/ports.ts';
-import { toInt } from '../sql/codec.ts';
+import { fromJson, toInt } from '../sql/codec.ts';
 import type { Dialect } from '../sql/sql-runner.ts';
 
 /** The `sends` table's rows as the campaign ports see them (shared by the campaign store and the send queue). */
@@ -28,6 +28,7 @@ export function rowToSend(r: Record<string, unknown>): SendRow {
     sentAt: intOrNull(r.sent_at),
     response: textOrNull(r.response),
     triggerAt: intOrNull(r.trigger_at),
+    payload: r.payload === null || r.payload === undefined ? null : fromJson<Record<string, unknown>>(r.payload),
     createdAt: toInt(r.created_at),
     updatedAt: toInt(r.updated_at),
   };
