@@ -76,6 +76,18 @@ describe.each(dialects)('bounce and complaint intake on $name', ({ url }) => {
     expect(consents.map((c) => [c.purpose, Number(c.granted)])).toEqual([['email_marketing', 0]]);
   });
 
+  it('the Feedback-ID keeps 20 characters of a long campaign id: the campaign is found by that prefix', async () => {
+    const tt = await open();
+    const campaignId = '0f8c6a52-3d41-4b8e-9a77-1c2d3e4f5a6b';
+    await tt.db.transaction((sql) => sql.run(`INSERT INTO campaigns (id, name, kind, status, spec, pinned, created_at, updated_at)
+      VALUES (?, 'weekly', 'broadcast', 'sending', '{}', '{}', ?, ?)`, [campaignId, T0, T0]));
+    const profileId = await sent(tt, { userId: 'u-long', email: 'long@isp.example', messageId: 'L0ngCampaignT0ken000000000@shop.example', campaignId, step: 0 });
+    const r = await tt.campaigns.reportIntake.apply([{ kind: 'complaint', email: null, messageId: null,
+      feedbackId: `${campaignId.slice(0, 20)}:0:L0ngCampaignT0ken000000000:tailor`, at: T0, status: null, reason: 'abuse', source: 'arf' }]);
+    expect(r).toMatchObject({ complaints: 1, unmatched: 0, suppressed: 1 });
+    expect((await events(tt, profileId)).map((e) => [e.name, e.properties.campaign_id])).toEqual([['Email Marked as Spam', campaignId]]);
+  });
+
   it('a redacted complaint maps back by X-Tailor-Message', async () => {
     const tt = await open();
     const profileId = await sent(tt, { userId: 'u-red', email: 'red@fbl.example.net', messageId: 'Rd4ctEdArfReport000000000@shop.example', campaignId: 'cmp_weekly', step: 3 });

@@ -68,17 +68,21 @@ export function createSendLookup(db: Database, codec: PiiCodec): SendLookup {
 
     /**
      * Only reports whose headers were cut to the Feedback-ID get here (rare), so one query per
-     * token, narrowed to its campaign's rows through sends_campaign_state: a prefix match on
-     * message_id cannot use its index on PostgreSQL under a non-C collation.
+     * token, narrowed to its campaigns' rows through sends_campaign_state: a prefix match on
+     * message_id cannot use its index on PostgreSQL under a non-C collation. The Feedback-ID holds
+     * the campaign id's first 20 characters (core/campaigns/outgoing-message.ts), so the campaigns
+     * are found by that prefix (a small table), besides the id as given.
      */
     byTokens: async (keys: readonly FeedbackKey[]) => {
       const out = new Map<string, SendMatch>();
       const unique = [...new Map(keys.map((k) => [`${k.campaignId}\u0000${k.step}\u0000${k.token}`, k])).values()];
       const rows: Row[] = [];
       for (const k of unique) {
+        const campaigns = (await db.read<{ id: string }>(`SELECT id FROM campaigns WHERE substr(id, 1, ${k.campaignId.length}) = ?`, [k.campaignId])).map((r) => r.id);
+        const f = inIds(dialect, 'campaign_id', [...new Set([k.campaignId, ...campaigns])]);
         const prefix = `${k.token}@`;
-        rows.push(...await db.read<Row>(`SELECT ${COLUMNS} FROM sends WHERE campaign_id = ? AND step = ? AND ${WENT_OUT}
-          AND substr(message_id, 1, ${prefix.length}) = ?`, [k.campaignId, k.step, prefix]));
+        rows.push(...await db.read<Row>(`SELECT ${COLUMNS} FROM sends WHERE ${f.where} AND step = ? AND ${WENT_OUT}
+          AND substr(message_id, 1, ${prefix.length}) = ?`, [f.param, k.step, prefix]));
       }
       for (const m of await matches(rows)) out.set(m.messageId.split('@')[0]!, m);
       return out;
