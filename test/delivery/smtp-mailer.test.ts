@@ -203,10 +203,12 @@ describe('the SMTP sink process', () => {
   });
 
   it('exits when its parent is killed with SIGKILL', async () => {
-    // A parent process that starts a sink and then is killed without a chance to stop it.
+    // A parent process that starts a sink and then is killed without a chance to stop it
+    // (the sink's folder is this test's, since nobody is left to remove it).
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tailor-sink-orphan-'));
     const parent = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', `
       import { startSmtpSink } from ${JSON.stringify(SINK_SCRIPT.replace('smtp-sink-process.ts', 'smtp-sink.ts'))};
-      const s = await startSmtpSink();
+      const s = await startSmtpSink({ dir: ${JSON.stringify(dir)} });
       process.stdout.write(JSON.stringify({ pid: s.proc.pid }) + '\\n');
     `], { stdio: ['ignore', 'pipe', 'inherit'] });
     const sinkPid = await new Promise<number>((resolve, reject) => {
@@ -224,6 +226,7 @@ describe('the SMTP sink process', () => {
       expect(await gone(sinkPid)).toBe(true);
     } finally {
       if (alive(sinkPid)) process.kill(sinkPid, 'SIGKILL');
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 });
