@@ -91,7 +91,7 @@ for (const d of dialects) {
           const to = m.to[0]!;
           let s = idsByRecipient.get(to);
           if (!s) idsByRecipient.set(to, (s = new Set()));
-          s.add(m.messageId);
+          s.add(m.messageId ?? "(none)");
         }
         expect(idsByRecipient.size).toBe(RECIPIENTS);
         expect([...idsByRecipient.entries()].filter(([, ids]) => ids.size !== 1)).toEqual([]);

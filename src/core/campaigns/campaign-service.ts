@@ -123,6 +123,18 @@ export class CampaignService {
     return next;
   }
 
+  /** Sets a draft's `schedule.at` and launches it, so that it waits (`scheduled`) until then. */
+  async scheduleAt(idOrName: string, at: string): Promise<CampaignRecord> {
+    const ms = Date.parse(at);
+    if (!/^\d{4}-\d\d-\d\dT/.test(at) || Number.isNaN(ms)) throw new TailorError('validation_failed', 'at must be an ISO 8601 time with an offset, e.g. 2026-05-01T09:00:00Z', 'at');
+    // A time already past would send at once: a typo should not mail everyone now.
+    if (ms <= this.d.now()) throw new TailorError('validation_failed', `at (${at}) is not in the future`, 'at');
+    const cur = await this.get(idOrName);
+    if (cur.status !== 'draft') throw new TailorError('conflict', `campaign '${cur.name}' is ${cur.status}: only a draft can be scheduled`, 'status');
+    await this.update(cur.id, { schedule: { ...cur.spec.schedule, at } });
+    return this.launch(cur.id);
+  }
+
   async pause(idOrName: string): Promise<CampaignRecord> {
     const cur = await this.get(idOrName);
     if (cur.status !== 'sending' && cur.status !== 'scheduled') {
@@ -259,7 +271,13 @@ export class CampaignService {
   private async check(spec: CampaignSpec): Promise<void> {
     const missing = await this.d.audience.missingSegments([...(spec.audience?.segments ?? []), ...(spec.audience?.exclude ?? [])]);
     if (missing.length) throw new TailorError('validation_failed', `no segment named ${missing.map((m) => `'${m}'`).join(', ')}`, 'audience.segments');
-    if (spec.experiment) await this.d.experiments.get(spec.experiment);
+    if (spec.experiment) {
+      const e = await this.d.experiments.get(spec.experiment);
+      const arms = [...(e.spec.variants ?? []), ...(e.spec.factors ?? []).flatMap((f) => f.levels)];
+      if (!spec.template && arms.some((a) => typeof a.content.template !== 'string')) {
+        throw new TailorError('validation_failed', `give a template: the arms of experiment '${e.name}' do not each name one`, 'template');
+      }
+    }
     for (const name of await templateNames({ spec }, this.d.experiments)) {
       try {
         await this.d.templates.get(name);

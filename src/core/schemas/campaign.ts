@@ -72,7 +72,8 @@ export const CampaignSpecSchema = z.strictObject({
   quietHours: QuietHoursSchema.nullable().optional(),
 }).superRefine((s, ctx) => {
   const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
-  if ((s.template === undefined) === (s.experiment === undefined) && !s.steps) issue('template', 'give a template or an experiment');
+  // An experiment's arms may each name a template; otherwise they vary the campaign's template.
+  if (s.template === undefined && s.experiment === undefined && !s.steps) issue('template', 'give a template (or an experiment whose arms name templates)');
   if (s.kind === 'broadcast') {
     if (!s.audience || (!s.audience.segments.length && !s.audience.profiles?.length) ) {
       if (!s.experiment) issue('audience', 'a broadcast needs audience.segments or audience.profiles (or an experiment with a segment)');

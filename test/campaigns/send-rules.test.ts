@@ -1,0 +1,146 @@
+import fs from 'node:fs';
+import PostalMime from 'postal-mime';
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadConfig, type Config } from '../../src/config.ts';
+import { dialects, tempDir } from '../helpers/databases.ts';
+import { createTestTailor, msg, type TestTailor } from '../helpers/tailor.ts';
+
+// Caps, quiet hours, local-time schedules and experiments on a fake clock, through the outbox
+// transport: a capped or quiet-hours message is sent later, never lost; an experiment's
+// assignments are the send list, the holdout gets nothing, the rest gets the winner.
+
+const BODY = '<mjml><mj-body><mj-section><mj-column><mj-text>Hi {{ profile.first_name }}</mj-text></mj-column></mj-section></mj-body></mjml>';
+const HOUR = 3_600_000;
+
+interface Setup { t: TestTailor; outbox: string; clock: { now: number } }
+
+async function setUp(url: string, start: string, extra: Partial<Config> = {}): Promise<Setup> {
+  const clock = { now: Date.parse(start) };
+  const outbox = tempDir();
+  const t = await createTestTailor(loadConfig({}, { db: url, outbox, ...extra }), { clock: { now: () => clock.now } });
+  return { t, outbox, clock };
+}
+
+async function drain(t: TestTailor): Promise<void> {
+  for (let i = 0; i < 1000; i++) if ((await t.campaigns.work.tick()) === 0) return;
+  throw new Error('the send loop did not settle');
+}
+
+async function people(s: Setup, list: { id: string; zone?: string }[]): Promise<void> {
+  await s.t.ingest(list.map((p) => msg({
+    type: 'identify', userId: p.id, traits: { email: `${p.id}@mail.test`, first_name: p.id, plan: 'pro', ...(p.zone ? { timezone: p.zone } : {}) },
+    context: { consent: { categoryPreferences: { email_marketing: true } } },
+  }, s.clock.now)));
+  await s.t.realtime.drain();
+  await s.t.segments.create({ name: 'pro', rules: { trait: 'plan', op: 'eq', value: 'pro' } });
+  await s.t.templates.create({ name: 'hi', subject: 'Hi {{ profile.first_name }}', body: BODY });
+}
+
+const files = (dir: string) => fs.readdirSync(dir).filter((f) => f.endsWith('.eml'));
+const subjects = async (dir: string) => Promise.all(files(dir).map(async (f) => (await PostalMime.parse(fs.readFileSync(`${dir}/${f}`))).subject ?? ""));
+
+for (const d of dialects) {
+  describe(`send rules on a fake clock (${d.name})`, () => {
+    let s: Setup | undefined;
+    afterEach(async () => {
+      await s?.t.close();
+      s = undefined;
+    });
+
+    it('defers a capped message to the next local day and sends it then', async () => {
+      s = await setUp(await d.url(), '2026-03-10T15:00:00Z', { frequencyCaps: '1/day' });
+      await people(s, [{ id: 'ny', zone: 'America/New_York' }]);
+      const a = await s.t.campaigns.campaigns.create({ name: 'first', audience: { segments: ['pro'] }, template: 'hi' });
+      await s.t.campaigns.campaigns.launch(a.id);
+      await drain(s.t);
+      const b = await s.t.campaigns.campaigns.create({ name: 'second', audience: { segments: ['pro'] }, template: 'hi' });
+      await s.t.campaigns.campaigns.launch(b.id);
+      await drain(s.t);
+      expect(files(s.outbox)).toHaveLength(1);
+      const [row] = await s.t.campaigns.campaigns.sendsOf(b, (await s.t.profiles.resolve({ id: 'ny' }))!);
+      // New York is UTC-4 on 2026-03-10 (DST began 03-08): its next day starts at 04:00Z on the 11th.
+      expect(row).toMatchObject({ state: 'deferred', reason: 'frequency_cap', dueAt: Date.parse('2026-03-11T04:00:00Z') });
+      s.clock.now = Date.parse('2026-03-11T04:00:00Z');
+      await drain(s.t);
+      expect(files(s.outbox)).toHaveLength(2);
+      expect((await s.t.campaigns.campaigns.counts(b)).sent).toBe(1);
+    });
+
+    it('holds a message through quiet hours in the recipient zone', async () => {
+      // 03:00Z is 22:00 in New York (UTC-5 in January) and 04:00 in Berlin.
+      s = await setUp(await d.url(), '2026-01-15T03:00:00Z', { quietHours: '21:00-08:00' });
+      await people(s, [{ id: 'ny', zone: 'America/New_York' }, { id: 'tokyo', zone: 'Asia/Tokyo' }]);
+      const c = await s.t.campaigns.campaigns.create({ name: 'quiet', audience: { segments: ['pro'] }, template: 'hi' });
+      await s.t.campaigns.campaigns.launch(c.id);
+      await drain(s.t);
+      // Tokyo is at 12:00: sent now. New York waits until 08:00 local = 13:00Z.
+      expect(files(s.outbox)).toHaveLength(1);
+      const [ny] = await s.t.campaigns.campaigns.sendsOf(c, (await s.t.profiles.resolve({ id: 'ny' }))!);
+      expect(ny).toMatchObject({ state: 'deferred', reason: 'quiet_hours', dueAt: Date.parse('2026-01-15T13:00:00Z') });
+      s.clock.now = Date.parse('2026-01-15T12:59:59Z');
+      await drain(s.t);
+      expect(files(s.outbox)).toHaveLength(1);
+      s.clock.now = Date.parse('2026-01-15T13:00:00Z');
+      await drain(s.t);
+      expect(files(s.outbox)).toHaveLength(2);
+      expect((await s.t.campaigns.campaigns.get(c.id)).status).toBe('sent');
+    });
+
+    it('sends at 9:00 in each recipient zone', async () => {
+      s = await setUp(await d.url(), '2026-06-01T00:00:00Z');
+      await people(s, [{ id: 'tokyo', zone: 'Asia/Tokyo' }, { id: 'la', zone: 'America/Los_Angeles' }, { id: 'nozone' }]);
+      const c = await s.t.campaigns.campaigns.create({ name: 'nine', audience: { segments: ['pro'] }, template: 'hi', schedule: { localTime: '09:00' } });
+      await s.t.campaigns.campaigns.launch(c.id);
+      await drain(s.t);
+      const due = async (id: string) => (await s!.t.campaigns.campaigns.sendsOf(c, (await s!.t.profiles.resolve({ id }))!))[0]!.dueAt;
+      // Tokyo UTC+9: 09:00 is 00:00Z (now); Los Angeles UTC-7 in June: 16:00Z; no zone: UTC (the default).
+      expect(new Date(await due('tokyo')).toISOString()).toBe('2026-06-01T00:00:00.000Z');
+      expect(new Date(await due('la')).toISOString()).toBe('2026-06-01T16:00:00.000Z');
+      expect(new Date(await due('nozone')).toISOString()).toBe('2026-06-01T09:00:00.000Z');
+      expect(files(s.outbox)).toHaveLength(1);
+      s.clock.now = Date.parse('2026-06-01T16:00:00Z');
+      await drain(s.t);
+      expect(files(s.outbox)).toHaveLength(3);
+    });
+
+    it('sends an experiment: arms to the test group, nothing to the holdout, the winner to the rest', async () => {
+      s = await setUp(await d.url(), '2026-02-01T10:00:00Z');
+      await people(s, Array.from({ length: 200 }, (_, i) => ({ id: `p${i}` })));
+      await s.t.experiments.create({
+        name: 'subject test', vary: 'subject', segment: 'pro', holdout: 0.1, testFraction: 0.5, waitHours: 4, minPerArm: 2, rule: 'fixed',
+        variants: [{ key: 'a', content: { subject: 'A for {{ profile.first_name }}' } }, { key: 'b', content: { subject: 'B for {{ profile.first_name }}' } }],
+      });
+      const c = await s.t.campaigns.campaigns.create({ name: 'exp', experiment: 'subject test', template: 'hi' });
+      await s.t.campaigns.campaigns.launch(c.id);
+      await drain(s.t);
+      const groups = { holdout: 0, test: 0, rest: 0 };
+      for (let cursor: string | undefined; ;) {
+        const page = await s.t.experiments.assignments('subject test', { limit: 500, cursor });
+        for (const a of page.assignments) groups[a.group]++;
+        if (!page.nextCursor) break;
+        cursor = page.nextCursor;
+      }
+      expect(groups.holdout + groups.test + groups.rest).toBe(200);
+      const first = await subjects(s.outbox);
+      expect(first).toHaveLength(groups.test);
+      expect(first.every((x) => /^[AB] for p\d+$/.test(x))).toBe(true);
+      let counts = await s.t.campaigns.campaigns.counts(c);
+      expect(counts).toMatchObject({ sent: groups.test, suppressed: groups.holdout });
+      expect((await s.t.campaigns.campaigns.get(c.id)).status).toBe('sending');
+
+      s.clock.now += 5 * HOUR;
+      const decided = await s.t.experiments.decide('subject test', true);
+      const winner = decided.decision.winner;
+      await drain(s.t);
+      const all = await subjects(s.outbox);
+      expect(all).toHaveLength(groups.test + groups.rest);
+      const rest = all.length - first.length;
+      expect(all.filter((x) => x.startsWith(`${winner.toUpperCase()} for`)).length).toBeGreaterThanOrEqual(rest);
+      counts = await s.t.campaigns.campaigns.counts(c);
+      expect(counts).toMatchObject({ sent: groups.test + groups.rest, suppressed: groups.holdout, queued: 0 });
+      expect((await s.t.campaigns.campaigns.get(c.id)).status).toBe('sent');
+      const holdoutRow = (await s.t.campaigns.campaigns.sends(c, { limit: 1000, state: 'suppressed' }))[0]!;
+      expect(holdoutRow).toMatchObject({ reason: 'holdout', arm: null });
+    });
+  });
+}
