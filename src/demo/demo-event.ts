@@ -12,4 +12,6 @@ export interface DemoEvent {
   name?: string;
   traits?: Record<string, unknown>;
   properties?: Record<string, unknown>;
+  /** Segment's context, e.g. consent (demo-consent.ts). */
+  context?: Record<string, unknown>;
 }

@@ -2,6 +2,7 @@ import type { Message } from '../core/schemas/segment-message.ts';
 import { demoCampaigns } from './campaigns.ts';
 import { demoCatalog, type DemoProduct } from './catalog.ts';
 import { demoCustomer, type DemoCustomer } from './customers.ts';
+import { plantConsent } from './demo-consent.ts';
 import type { DemoEvent } from './demo-event.ts';
 import { customerHistory } from './generate-events.ts';
 import { DAY } from './local-time.ts';
@@ -46,7 +47,7 @@ export function demoDataSet(spec: DemoSpec): DemoDataSet {
     *customers() {
       for (let i = 0; i < spec.customers; i++) {
         const customer = demoCustomer(spec.seed, i, end, segmentOffset);
-        const history = customerHistory(ctx, customer);
+        const history = plantConsent(spec.seed, customer, customerHistory(ctx, customer), end);
         yield { customer, messages: history.map((e, n) => toMessage(e, customer, `demo:${spec.seed}:${i + 1}:${n + 1}`)) };
       }
     },
@@ -62,5 +63,6 @@ function toMessage(e: DemoEvent, c: DemoCustomer, messageId: string): Message {
   if (e.name !== undefined) m.name = e.name;
   if (e.traits) m.traits = e.traits;
   if (e.properties) m.properties = e.properties;
+  if (e.context) m.context = e.context;
   return m;
 }

@@ -77,7 +77,7 @@ export function sessionEvents(s: Shopper, plan: SessionPlan): DemoEvent[] {
     const quantity = rng.chance(0.9) ? 1 : 2;
     cart.push({ p, quantity });
     step();
-    events.push({ type: 'track', channel: 'web', at, event: 'Product Added', properties: { ...productProps(p), quantity, cart_id: cartId } });
+    events.push({ type: 'track', channel: 'web', at, event: 'Product Added', properties: { ...productProps(p), url: p.url, image_url: p.imageUrl, quantity, cart_id: cartId } });
   }
   if (plan.kind === 'abandon' && !rng.chance(0.35)) return events;
 

@@ -67,7 +67,8 @@ describe('tailor serve on an empty database (npm start)', () => {
       const list = await (await fetch(`${first.base}/v1/profiles?limit=1&trait.demo_segment=frequent_buyer`, { headers: admin })).json() as { profiles: unknown[] };
       expect(list.profiles).toHaveLength(1);
       const segments = await (await fetch(`${first.base}/v1/segments`, { headers: admin })).json() as { segments: { name: string; status: string }[] };
-      expect(segments.segments.map((x) => x.status)).toEqual(new Array(6).fill('ready'));
+      // The six example segments and the demo broadcast's audience (src/demo/demo-campaigns.ts).
+      expect(segments.segments.map((x) => x.status)).toEqual(new Array(7).fill('ready'));
       // The demo's churn model and clusters, scored into features that segments can use.
       const models = await (await fetch(`${first.base}/v1/models`, { headers: admin })).json() as { models: { name: string; lastScore: { written: number } | null }[] };
       expect(models.models.map((m) => m.name).sort()).toEqual(['churn', 'clusters']);
