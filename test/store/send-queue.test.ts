@@ -203,32 +203,24 @@ describe.each(dialects)('send queue on $name', ({ name, url }) => {
     expect((await queue.recentSends([], T0)).size).toBe(0);
   });
 
-  it('claims, marks and settles 500-row batches quickly', async () => {
-    const { queue } = await withCampaign();
+  it('works through 5,000 rows in 500-row batches, each row once', async () => {
+    const { queue, campaigns } = await withCampaign();
     const n = 5000;
     const ids = people(n);
     await queue.enqueue(ids.map((p, i) => send('c1', p, T0 + i)));
-    let claimMs = 0, markMs = 0, settleMs = 0, rows = 0;
+    const seen = new Set<number>();
     for (let batch = 0; batch < n / 500; batch++) {
-      let t = performance.now();
       const claimed = await queue.claim('w', T0 + n, 500, T0 + 60_000);
-      claimMs += performance.now() - t;
-      t = performance.now();
+      expect(claimed).toHaveLength(500);
+      for (const r of claimed) seen.add(r.id);
       await queue.markSending(claimed.map((r) => r.id), 'w', T0 + 60_000, T0 + 1);
-      markMs += performance.now() - t;
-      t = performance.now();
       await queue.settle('w', claimed.map((r, i) => (i % 10 === 0
         ? { id: r.id, state: 'deferred' as const, reason: 'quiet_hours', detail: 'until 08:00', dueAt: T0 + 10 * n }
         : { id: r.id, state: 'sent' as const, sentAt: T0 + 2, response: '250 2.0.0 ok', email: `${r.profileId}@example.com` })), T0 + 2);
-      settleMs += performance.now() - t;
-      rows += claimed.length;
     }
-    expect(rows).toBe(n);
-    const us = (ms: number) => ((ms * 1000) / rows).toFixed(1);
-    console.log(`[send queue on ${name}] per row: claim ${us(claimMs)} µs, markSending ${us(markMs)} µs, settle ${us(settleMs)} µs; `
-      + `claim+mark+settle ${Math.round(rows / ((claimMs + markMs + settleMs) / 1000))} rows/s`);
-    // Far below what the sender needs (1,000+ rows/s); a lost index would show as seconds here.
-    expect(claimMs + markMs + settleMs).toBeLessThan(10_000);
+    expect(seen.size).toBe(n);
+    expect(await queue.claim('w', T0 + n, 500, T0 + 60_000)).toEqual([]);
+    expect(await campaigns.counts('c1')).toMatchObject({ sent: n - n / 10, deferred: n / 10, rendering: 0, sending: 0 });
   });
 
   it.runIf(name === 'sqlite')('claims through the partial index sends_due', async () => {

@@ -238,8 +238,7 @@ export class CampaignService {
 
   /** Whether every row of the campaign has reached a final state. */
   private async settled(c: CampaignRecord): Promise<boolean> {
-    const n = await this.d.store.counts(c.id);
-    return n.queued + n.deferred + n.rendering + n.sending === 0;
+    return !(await this.d.store.hasUnsettled(c.id));
   }
 
   /** A new occurrence: a broadcast's audience is resolved from now on; a triggered campaign reacts to events from now on. */

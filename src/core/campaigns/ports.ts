@@ -91,6 +91,8 @@ export interface CampaignStore {
   resolving(): Promise<CampaignRecord[]>;
   /** Rows per state, of one campaign (all occurrences). */
   counts(campaignId: string): Promise<Record<SendState, number>>;
+  /** Whether any row of the campaign is still to be sent (queued, deferred, rendering, sending): an index seek, run every round. */
+  hasUnsettled(campaignId: string): Promise<boolean>;
   /** Suppression and failure reasons with their counts. */
   reasons(campaignId: string): Promise<{ state: SendState; reason: string; count: number }[]>;
   /** When the campaign's first and last messages were sent (null: none yet), for its report. */

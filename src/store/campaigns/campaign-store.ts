@@ -80,6 +80,9 @@ export function createCampaignStore(db: Database): CampaignStore {
       return out;
     },
 
+    hasUnsettled: async (campaignId) => (await db.read(`SELECT 1 FROM sends WHERE campaign_id = ?
+      AND state IN ('queued', 'deferred', 'rendering', 'sending') LIMIT 1`, [campaignId])).length > 0,
+
     reasons: async (campaignId) => (await db.read(`SELECT state, reason, COUNT(*) AS n FROM sends
       WHERE campaign_id = ? AND reason IS NOT NULL GROUP BY state, reason ORDER BY COUNT(*) DESC, state, reason`, [campaignId]))
       .map((r) => ({ state: r.state as SendState, reason: r.reason as string, count: toInt(r.n) })),
