@@ -1,8 +1,8 @@
 import type { Tailor } from '../main.ts';
 
 /**
- * An example experiment for the demo store, left as a draft: Tailor has no campaign sender yet, so
- * starting it would assign recipients that nothing mails. It shows a realistic design: a win-back
+ * An example experiment for the demo store, left as a draft: a campaign that names it starts it
+ * (its assignments are that campaign's send list). It shows a realistic design: a win-back
  * subject-line test on a demo segment, with a holdout and a winner send to the rest.
  */
 export const DEMO_EXPERIMENT = {
