@@ -9,6 +9,8 @@ export interface ContentDeps {
   contextFor: TemplateDeps['contextFor'];
   /** An experiment's arms: key → what the arm changes (`subject`, `template`, `from_name`, …). */
   arms(experiment: string): Promise<Map<string, Record<string, unknown>>>;
+  /** The batch form of contextFor (content/recipient-context.ts), for `prefetch`. */
+  contextsFor?: (profileIds: readonly string[]) => Promise<Map<string, (extras: Parameters<TemplateDeps['contextFor']>[1]) => Record<string, unknown>>>;
 }
 
 export type Rendered = { ok: true; message: RenderedMessage; fromName: string | undefined; template: string; version: number } | { ok: false; error: string };
@@ -28,8 +30,14 @@ export class CampaignContent {
   private readonly text: Liquid = createLiquid(false);
   private readonly parsed = new Map<string, Template[]>();
   private readonly armCache = new Map<string, Map<string, Record<string, unknown>>>();
+  private prefetched = new Map<string, (extras: Parameters<TemplateDeps['contextFor']>[1]) => Record<string, unknown>>();
 
   constructor(private readonly d: ContentDeps) {}
+
+  /** Reads a batch's recipients at once; `render` then builds their contexts without a query each. */
+  async prefetch(profileIds: readonly string[]): Promise<void> {
+    this.prefetched = this.d.contextsFor ? await this.d.contextsFor(profileIds) : new Map();
+  }
 
   async arm(c: CampaignRecord, key: string | null): Promise<Record<string, unknown> | undefined> {
     if (!key || !c.spec.experiment) return undefined;
@@ -51,7 +59,9 @@ export class CampaignContent {
     const campaign = { id: c.id, name: c.name, step: row.step, arm: row.arm, message_id: row.messageId, topic: c.spec.topic ?? null, ...(arm ? { experiment: arm } : {}) };
     let context: Record<string, unknown>;
     try {
-      context = await this.d.contextFor(row.profileId, { ...(event ? { event } : {}), campaign, templateId: t.template.id });
+      const extras = { ...(event ? { event } : {}), campaign, templateId: t.template.id };
+      const ready = this.prefetched.get(row.profileId);
+      context = ready ? ready(extras) : await this.d.contextFor(row.profileId, extras);
     } catch (e) {
       return { ok: false, error: (e as Error).message };
     }
