@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import { dialects, tempDir } from '../helpers/databases.ts';
@@ -64,8 +65,10 @@ for (const d of dialects) {
         for (let k = 0; k < KILLS; k++) {
           const running = Array.from({ length: senders }, () => serve(env));
           procs.push(...running);
-          // Somewhere from start-up to well into sending.
-          await sleep(800 + Math.random() * 3500);
+          // Kill while sending: once the server has received more, at a random moment within 3 s.
+          const before = fs.statSync(sink.logFile).size;
+          for (let i = 0; i < 300 && fs.statSync(sink.logFile).size === before; i++) await sleep(100);
+          await sleep(Math.random() * 3000);
           const victims = senders === 1 || Math.random() < 0.5 ? running : [running[Math.floor(Math.random() * senders)]!];
           for (const p of victims) p.kill('SIGKILL');
           for (const p of running) if (!victims.includes(p)) p.kill('SIGTERM');
@@ -73,7 +76,7 @@ for (const d of dialects) {
         }
         const finals = Array.from({ length: senders }, () => serve(env));
         procs.push(...finals);
-        for (let i = 0; i < 1200; i++) {
+        for (let i = 0; i < 2400; i++) {
           if ((await t.campaigns.campaigns.get(c.id)).status === 'sent') break;
           await sleep(500);
         }
@@ -109,7 +112,7 @@ for (const d of dialects) {
         await t.close();
         await sink.stop();
         sink = undefined;
-      }, 1_200_000);
+      }, 1_800_000);
     }
   });
 }
