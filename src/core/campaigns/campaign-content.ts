@@ -30,6 +30,7 @@ export class CampaignContent {
   private readonly text: Liquid = createLiquid(false);
   private readonly parsed = new Map<string, Template[]>();
   private readonly armCache = new Map<string, Map<string, Record<string, unknown>>>();
+  private readonly templates = new Map<string, ReturnType<ContentDeps['templates']['get']>>();
   private prefetched = new Map<string, (extras: Parameters<TemplateDeps['contextFor']>[1]) => Record<string, unknown>>();
 
   constructor(private readonly d: ContentDeps) {}
@@ -37,6 +38,20 @@ export class CampaignContent {
   /** Reads a batch's recipients at once; `render` then builds their contexts without a query each. */
   async prefetch(profileIds: readonly string[]): Promise<void> {
     this.prefetched = this.d.contextsFor ? await this.d.contextsFor(profileIds) : new Map();
+    // The newest version of an unpinned template (transactional mail) is read again once a batch.
+    for (const k of this.templates.keys()) if (k.endsWith('\u0000')) this.templates.delete(k);
+  }
+
+  /** A template version; a pinned version never changes, so it is read once. */
+  private template(name: string, version: number | undefined) {
+    const key = `${name}\u0000${version ?? ''}`;
+    let t = this.templates.get(key);
+    if (!t) {
+      t = this.d.templates.get(name, version);
+      this.templates.set(key, t);
+      t.catch(() => this.templates.delete(key));
+    }
+    return t;
   }
 
   async arm(c: CampaignRecord, key: string | null): Promise<Record<string, unknown> | undefined> {
@@ -52,7 +67,7 @@ export class CampaignContent {
     if (!name) return { ok: false, error: 'the campaign names no template' };
     let t;
     try {
-      t = await this.d.templates.get(name, c.pinned[name]);
+      t = await this.template(name, c.pinned[name]);
     } catch (e) {
       return { ok: false, error: (e as Error).message };
     }

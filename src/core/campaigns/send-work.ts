@@ -4,9 +4,9 @@ import { reconcile, type ReconcileDeps } from './reconcile.ts';
 import type { Sender } from './sender.ts';
 
 /**
- * The send loop's one round (a DueScheduler target, src/jobs): campaign bookkeeping (due
- * occurrences, audience pages, trigger scans, finished campaigns), then rows dead senders left
- * leased, then a batch of due rows. It reports work done so the scheduler comes straight back,
+ * The send loop's one round (a DueScheduler target, src/jobs): a batch of due rows, then campaign
+ * bookkeeping (due occurrences, audience pages, trigger scans, finished campaigns), then rows
+ * dead senders left leased. It reports work done so the scheduler comes straight back,
  * and otherwise sleeps until the next due row (at most a second: triggers and other processes'
  * launches are found by looking).
  */
@@ -15,9 +15,11 @@ export class SendWork {
     reconcile: ReconcileDeps; now: () => number }) {}
 
   async tick(): Promise<number> {
-    let n = (await this.d.campaigns.tick()) ? 1 : 0;
+    // The sender first: a round that claims nothing waits for the batch in flight, so the
+    // bookkeeping after it sees that batch settled (and can mark its campaign sent).
+    let n = await this.d.sender.runOnce();
+    n += (await this.d.campaigns.tick()) ? 1 : 0;
     n += await reconcile(this.d.reconcile);
-    n += await this.d.sender.runOnce();
     return n;
   }
 

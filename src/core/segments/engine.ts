@@ -11,7 +11,7 @@ import { parseOptions, type SegmentOptions } from './options.ts';
 import { planTimers } from './plan-timers.ts';
 import { checkTimeValues } from './prepare-values.ts';
 import type { MembershipWrite, SegmentRecord, SegmentStore, TimerWrite } from './ports.ts';
-import { ENTERED_EVENT, EXITED_EVENT, planSegments, reevaluateProfile, type ChangeSet } from './realtime.ts';
+import { affected, ENTERED_EVENT, EXITED_EVENT, planSegments, reevaluateProfile, type ChangeSet } from './realtime.ts';
 import { findSegment, segmentName } from './segment-name.ts';
 
 export interface SegmentInput { name: string; description?: string | null | undefined; rules: unknown; options?: unknown }
@@ -197,7 +197,13 @@ export class SegmentEngine {
     const eventNames = new Set<string>([ENTERED_EVENT, EXITED_EVENT]);
     for (const p of ordered) for (const e of p.deps.events) eventNames.add(e);
     const known = new Set(all.map((s) => s.id));
-    const ids = [...changes.keys()];
+    // Only profiles whose changes some rule reads (or that have a timer to fire or drop) are
+    // loaded: an event no segment mentions (the sender's `Email Delivered`, say) costs nothing.
+    const ids = [...changes.keys()].filter((id) => {
+      const c = changes.get(id)!;
+      for (const k of c) if (k.startsWith('due:')) return true;
+      return ordered.some((p) => affected(p, c));
+    });
     for (let i = 0; i < ids.length; i += CHUNK) {
       const chunk = ids.slice(i, i + CHUNK);
       const loaded = await this.d.store.loadProfiles(chunk, [...eventNames], names);

@@ -15,7 +15,8 @@ export interface PlannedSegment { segment: SegmentRecord; deps: RuleDeps }
 export const ENTERED_EVENT = 'segment.entered';
 export const EXITED_EVENT = 'segment.exited';
 
-function affected(p: PlannedSegment, c: ChangeSet): boolean {
+/** Whether these changes can change membership of this segment (its rule reads one of them). */
+export function affected(p: PlannedSegment, c: ChangeSet): boolean {
   if (c.has('*') || c.has(`due:${p.segment.id}`)) return true;
   const d = p.deps;
   for (const k of d.traits) if (c.has(`trait:${k}`)) return true;
