@@ -25,6 +25,10 @@ export function createServer(t: Tailor, keys: AuthKeys, logger?: Logger): Fastif
     templates: t.templates,
     models: t.models,
     quality: { report: (recent) => t.status.qualityReport(recent) },
+    pages: t.campaigns.pages,
+    webhooks: t.campaigns.reports,
+    campaigns: { campaigns: t.campaigns.campaigns, explain: t.campaigns.explain, testSend: t.campaigns.testSend },
+    messages: t.campaigns.transactional,
     status: { counts: () => t.status.counts(), ping: () => t.status.ping(), dialect: t.dialect, version: VERSION },
   });
 }

@@ -118,7 +118,7 @@ export async function createTailor(config: Config, opts: TailorOptions = {}): Pr
   ], b.onError, clock, (t) => void mark.record(t, false));
   const ingestDeps = { store: createIngestStore(db, plainCodec), clock, newProfileId: b.newId, normalize: { defaultRegion: config.defaultRegion } };
   const campaigns = wireCampaigns(b, {
-    ingest: (m) => ingest(m), secret, profiles, templates: content.templates, contextFor: content.contextFor, experiments: experiments.experiments,
+    ingest: (m) => ingest(m), secret, profiles, templates: content.templates, contextFor: content.contextFor, contextsFor: content.contextsFor, experiments: experiments.experiments,
     mailer: opts.mailer,
     touched: (events) => realtime.push(events.map((e) => ({ profileId: e.profileId, traits: [], events: [e.name], consents: [], merged: false, created: false }))),
   });

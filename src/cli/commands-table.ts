@@ -46,4 +46,8 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./commands/recs.ts')).registerRecs },
   { name: 'template', term: 'template', description: 'MJML + Liquid templates and blocks: create, render, lint, import, export',
     load: async () => (await import('./commands/template.ts')).registerTemplate },
+  { name: 'delivery', term: 'delivery', description: 'bounces and complaints: import DSN/ARF reports, manage the suppression list',
+    load: async () => (await import('./commands/delivery.ts')).registerDelivery },
+  { name: 'campaign', term: 'campaign', description: 'broadcast and triggered campaigns: create, schedule, launch, pause, test, explain, status, worker',
+    load: async () => (await import('./commands/campaign.ts')).registerCampaign },
 ];

@@ -16,6 +16,10 @@ import { templateRoutes } from './routes/templates.ts';
 import { modelRoutes, type ModelRoutesService } from './routes/models.ts';
 import type { TemplateService } from '../core/content/template-service.ts';
 import { statusRoutes, type StatusService } from './routes/status.ts';
+import { recipientPagesRoutes, type RecipientPagesService } from './routes/recipient-pages.ts';
+import { webhookRoutes, type WebhookService } from './routes/webhooks.ts';
+import { campaignRoutes, type CampaignRoutesService } from './routes/campaigns.ts';
+import { messageRoutes, type MessageRoutesService } from './routes/messages.ts';
 
 export interface AppDeps {
   keys: AuthKeys;
@@ -27,6 +31,13 @@ export interface AppDeps {
   templates: TemplateService;
   models: ModelRoutesService;
   status: StatusService;
+  /** The public unsubscribe, preferences and view-in-browser pages. */
+  pages: RecipientPagesService;
+  /** Bounce and complaint webhooks from mail providers (their own authentication). */
+  webhooks: WebhookService;
+  campaigns: CampaignRoutesService;
+  /** Transactional messages (POST /v1/messages). */
+  messages: MessageRoutesService;
   logger?: Logger | undefined;
   /** Timeouts, the connection cap and rate limits; unset ones take the config's defaults. */
   limits?: Partial<ServerLimits> | undefined;
@@ -95,5 +106,9 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   templateRoutes(app, deps.templates, deps.keys);
   modelRoutes(app, deps.models, deps.keys);
   statusRoutes(app, deps.status, deps.keys);
+  recipientPagesRoutes(app, deps.pages);
+  webhookRoutes(app, deps.webhooks);
+  campaignRoutes(app, deps.campaigns, deps.keys);
+  messageRoutes(app, deps.messages, deps.keys);
   return app;
 }

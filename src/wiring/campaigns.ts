@@ -18,12 +18,14 @@ import { CampaignContent } from '../core/campaigns/campaign-content.ts';
 import { CampaignService } from '../core/campaigns/campaign-service.ts';
 import { deliveredEvents, type ProfileEvent } from '../core/campaigns/email-events.ts';
 import { addressOf, composeMessage } from '../core/campaigns/outgoing-message.ts';
-import type { Mailer } from '../core/campaigns/ports.ts';
+import type { CampaignRecord, Mailer } from '../core/campaigns/ports.ts';
 import { Sender } from '../core/campaigns/sender.ts';
 import { parseCaps, parseQuietHours, type GlobalPolicy } from '../core/campaigns/send-policy.ts';
 import { SendWork } from '../core/campaigns/send-work.ts';
 import { Throttle, parseDomainRates } from '../core/campaigns/throttle.ts';
 import { TransactionalSender } from '../core/campaigns/transactional.ts';
+import { explainRecipient } from '../core/campaigns/explain.ts';
+import { TailorError } from '../core/errors.ts';
 import { unsubscribeHeaders, unsubscribeUrl } from '../core/campaigns/unsubscribe-headers.ts';
 import type { TemplateDeps } from '../core/content/template-service.ts';
 import { armsOf } from '../core/experiments/design.ts';
@@ -67,6 +69,7 @@ export function wireCampaigns(b: Base, d: {
   profiles: Pick<ProfileQueriesPort, 'resolve' | 'get'>;
   templates: TemplateService;
   contextFor: TemplateDeps['contextFor'];
+  contextsFor: NonNullable<ConstructorParameters<typeof CampaignContent>[0]['contextsFor']>;
   experiments: ExperimentService;
   /** Profiles whose events the sender wrote (for segments that follow them). */
   touched: (events: readonly ProfileEvent[]) => void;
@@ -94,7 +97,7 @@ export function wireCampaigns(b: Base, d: {
     now: b.now, newId: b.newId, wake: () => wake.notify(),
   });
   const content = new CampaignContent({
-    templates: d.templates, contextFor: d.contextFor,
+    templates: d.templates, contextFor: d.contextFor, contextsFor: d.contextsFor,
     arms: async (name) => new Map(armsOf((await d.experiments.get(name)).spec).map((a) => [a.key, a.content])),
   });
   const policy: GlobalPolicy = {
@@ -154,11 +157,24 @@ export function wireCampaigns(b: Base, d: {
   const reports = createReportInbox(reportIntake, () => ({ sharedSecret: b.config.webhookSecret, sendgridPublicKey: b.config.sendgridPublicKey }), b.now);
   return {
     campaigns, transactional, suppressions, pages, reportIntake, reports,
+    /** Why a person did or did not get a campaign (explain.ts). */
+    explain: (c: CampaignRecord, profileRef: string) => explainRecipient({
+      sends: campaignRecords, lookup, suppressions, queue, policy, now: b.now, resolveProfile: (ref) => d.profiles.resolve({ id: ref }),
+    }, c, profileRef),
+    /** A test send of a campaign's content to one address, rendered for the given profile or the audience's first member. */
+    testSend: async (c: CampaignRecord, to: string, profileRef?: string) => {
+      const profileId = profileRef ? await d.profiles.resolve({ id: profileRef }) : await campaigns.firstMember(c);
+      if (!profileId) {
+        throw new TailorError('not_found', profileRef ? `no profile '${profileRef}'` : 'the audience has no member to render for: give a profile', 'profileId');
+      }
+      return { profileId, ...(await sender.testSend(c, profileId, to)) };
+    },
     /** The send loop: started by `tailor serve` and `tailor campaign worker`. */
     scheduler, sender, work,
     /** Stops the loop and closes the transport. */
     close: async () => {
       await scheduler.stop();
+      await sender.idle();
       await mailer.close();
     },
   };
