@@ -10,13 +10,14 @@ import { models } from './migrations/007-models.ts';
 import { campaigns } from './migrations/008-campaigns.ts';
 import { sendPayload } from './migrations/009-send-payload.ts';
 import { deliveryReportKeys } from './migrations/010-delivery-report-keys.ts';
+import { membershipsByProfile } from './migrations/011-memberships-by-profile.ts';
 import type { DdlTypes, MigrationDdl } from './migrations/types.ts';
 
 /** Forward-only, in order. Never edit a released migration: add the next one. */
 const MIGRATIONS: [string, MigrationDdl][] = [['001-initial', initial], ['002-segments', segments], ['003-events-by-name-covering', eventsByNameCovering],
   ['004-experiments', experiments], ['005-recommendations', recommendations], ['006-templates', templates],
   ['007-models', models], ['008-campaigns', campaigns], ['009-send-payload', sendPayload],
-  ['010-delivery-report-keys', deliveryReportKeys]];
+  ['010-delivery-report-keys', deliveryReportKeys], ['011-memberships-by-profile', membershipsByProfile]];
 
 const TYPES: Record<Dialect, DdlTypes> = {
   sqlite: { json: 'TEXT', ts: 'INTEGER', serial: 'INTEGER PRIMARY KEY AUTOINCREMENT', real: 'REAL' },
