@@ -173,6 +173,9 @@ describe.each(dialects)('campaign and message API on $name', ({ url }) => {
     expect(mail).toMatch(/^Subject: \[Test\] News for ana/m);
     expect(mail).toMatch(/^To: QA@example.com/m);
     expect(mail).not.toMatch(/^List-Unsubscribe/m);
+    // The body's unsubscribe link is inert: a tester's click must not unsubscribe ana.
+    expect(mail).toContain('href=3D"#test-send"');
+    expect(mail).not.toContain('/u/');
     // Without a profile: the first member of the audience.
     expect((await ok('POST', `/v1/campaigns/${c.id}/test`, { to: 'qa@example.com' })).profileId).toEqual(expect.any(String));
     expect((await ok('GET', `/v1/campaigns/${c.id}`)).counts.sent).toBe(0);

@@ -61,7 +61,19 @@ export class CampaignContent {
     return arms.get(key);
   }
 
-  async render(c: CampaignRecord, row: Pick<SendRow, 'profileId' | 'step' | 'arm' | 'messageId'>, event?: Record<string, unknown>): Promise<Rendered> {
+  /** The first arm of the campaign's experiment (what a test send shows), or null. */
+  async firstArm(c: CampaignRecord): Promise<string | null> {
+    if (!c.spec.experiment) return null;
+    await this.arm(c, '');
+    return [...(this.armCache.get(c.spec.experiment)?.keys() ?? [])][0] ?? null;
+  }
+
+  /**
+   * `inertLinks`: a test send's unsubscribe, preferences and view links point nowhere, so that a
+   * tester who clicks them does not unsubscribe the profile the message was rendered for.
+   */
+  async render(c: CampaignRecord, row: Pick<SendRow, 'profileId' | 'step' | 'arm' | 'messageId'>, event?: Record<string, unknown>,
+    opts: { inertLinks?: boolean } = {}): Promise<Rendered> {
     const arm = await this.arm(c, row.arm);
     const name = templateOf(c, row.step, arm);
     if (!name) return { ok: false, error: 'the campaign names no template' };
@@ -77,6 +89,7 @@ export class CampaignContent {
       const extras = { ...(event ? { event } : {}), campaign, templateId: t.template.id };
       const ready = this.prefetched.get(row.profileId);
       context = ready ? ready(extras) : await this.d.contextFor(row.profileId, extras);
+      if (opts.inertLinks) context = { ...context, unsubscribe_url: '#test-send', preferences_url: '#test-send', view_in_browser_url: '#test-send' };
     } catch (e) {
       return { ok: false, error: (e as Error).message };
     }

@@ -16,7 +16,7 @@ export interface SenderDeps {
   campaigns: Pick<CampaignStore, 'find'>;
   lookup: RecipientLookup;
   suppressions: Pick<SuppressionStore, 'match' | 'add'>;
-  content: Pick<CampaignContent, 'render' | 'prefetch'>;
+  content: Pick<CampaignContent, 'render' | 'prefetch' | 'firstArm'>;
   mailer: Mailer;
   throttle: Pick<Throttle, 'take'>;
   policy: GlobalPolicy;
@@ -146,19 +146,20 @@ export class Sender {
 
   /**
    * A test of a campaign's content: rendered for a real profile, sent to `to` with the subject
-   * prefixed `[Test] ` and a fresh message id. No row, no suppression or consent check, no
-   * delivered event: it is not a send of the campaign. The List-Unsubscribe headers are dropped,
-   * since a mail client's unsubscribe button would act on the profile rendered for, not the tester.
+   * prefixed `[Test] ` and a fresh message id (an experiment campaign shows its first arm). No
+   * row, no suppression or consent check, no delivered event: it is not a send of the campaign. The
+   * List-Unsubscribe headers are dropped and the body's unsubscribe, preferences and view links
+   * are inert, since they would act on the profile rendered for, not the tester.
    */
   async testSend(c: CampaignRecord, profileId: string, to: string): Promise<{ messageId: string; response: string }> {
     const token = `test-${randomUUID()}`;
     const now = this.d.now();
     const row: SendRow = {
       id: 0, campaignId: c.id, occurrence: 'test', step: 0, profileId, messageId: `${token}@localhost`, state: 'rendering', dueAt: now, attempts: 0,
-      reason: null, detail: null, arm: null, email: to, inDoubt: false, leaseOwner: null, leaseUntil: null, sentAt: null, response: null,
-      triggerAt: null, payload: null, createdAt: now, updatedAt: now,
+      reason: null, detail: null, arm: await this.d.content.firstArm(c), email: to, inDoubt: false, leaseOwner: null, leaseUntil: null, sentAt: null,
+      response: null, triggerAt: null, payload: null, createdAt: now, updatedAt: now,
     };
-    const rendered = await this.d.content.render(c, row);
+    const rendered = await this.d.content.render(c, row, undefined, { inertLinks: true });
     if (!rendered.ok) throw new TailorError('validation_failed', `the campaign does not render for ${profileId}: ${rendered.error}`, 'template');
     const composed = await this.d.compose(c, row, rendered, to);
     // The id's domain is the sender's, as for every other message (known only once composed).
