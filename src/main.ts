@@ -106,7 +106,8 @@ export async function createTailor(config: Config, opts: TailorOptions = {}): Pr
   const { settings, secret, keys } = wireSettings(b);
   const profiles = new ProfileQueries(db, plainCodec, clock);
   const segments = wireSegments(b, plainCodec);
-  const experiments = wireExperiments(b, segments.memberIds);
+  const experiments = wireExperiments(b, segments.memberIds,
+    async (ids) => new Map((await segments.queries.describe(ids)).map((p) => [p.profileId, p.email])));
   const content = wireContent(b, { profiles, segments: segments.queries, secret });
   const features = wireFeatures(b, { profiles, dependents: segments.engine });
   const models = wireModels(b, segments.engine);

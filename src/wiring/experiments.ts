@@ -7,12 +7,12 @@ import type { Base } from './base.ts';
 const EXPERIMENT_LOOK_MS = 5 * 60_000;
 
 /** Experiments, and the scheduler that decides them when due. */
-export function wireExperiments(b: Base, audience: (segment: string) => Promise<string[]>) {
+export function wireExperiments(b: Base, audience: (segment: string) => Promise<string[]>, emails?: (profileIds: string[]) => Promise<Map<string, string | null>>) {
   // A test started after the scheduler's last look may come due before its next look (up to 5
   // minutes later): wake the scheduler for its decideAt.
   const wake = { notify: (_t: number): void => undefined };
   const experiments = new ExperimentService({
-    store: createExperimentStore(b.db), now: b.now, newId: b.newId, audience, onStarted: (t) => wake.notify(t),
+    store: createExperimentStore(b.db), now: b.now, newId: b.newId, audience, ...(emails ? { emails } : {}), onStarted: (t) => wake.notify(t),
   });
   const scheduler = new DueScheduler({
     tick: async () => (await experiments.tick()).length,

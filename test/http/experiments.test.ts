@@ -151,13 +151,15 @@ describe.each(dialects)('experiments API on $name', ({ url }) => {
     do {
       const page = await call('GET', `/v1/experiments/${exp.id}/assignments?group=test&limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
       expect(page.statusCode, page.body).toBe(200);
-      const body = page.json() as { assignments: { profileId: string; group: string; arm: string; sentAt: number }[]; nextCursor: string | null };
+      const body = page.json() as { assignments: { profileId: string; email: string | null; group: string; arm: string; sentAt: string }[]; nextCursor: string | null };
       expect(body.assignments.length).toBeLessThanOrEqual(100);
       for (const a of body.assignments) {
         expect(armOf.has(a.profileId), `${a.profileId} listed twice`).toBe(false);
         expect(a.group).toBe('test');
         expect(['A', 'B']).toContain(a.arm);
-        expect(a.sentAt).toEqual(expect.any(Number));
+        // ISO times, as every other API gives them, and the recipient's address.
+        expect(a.sentAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+        expect(a.email).toMatch(/@/);
         armOf.set(a.profileId, a.arm);
       }
       cursor = body.nextCursor;

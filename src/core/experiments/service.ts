@@ -18,6 +18,8 @@ export interface ExperimentDeps {
   newId: () => string;
   /** Current members of a segment (by id or name); throws not_found for an unknown segment. */
   audience: (segment: string) => Promise<string[]>;
+  /** The email address of each of these profiles (for the send list as the API shows it). */
+  emails?: (profileIds: string[]) => Promise<Map<string, string | null>>;
   /** A test started: its decision is due at `decideAt` (the scheduler wakes then, not at its next look). */
   onStarted?: (decideAt: number) => void;
 }
@@ -109,6 +111,22 @@ export class ExperimentService {
   /** Who gets what, by profile id: the send list. */
   async assignments(idOrName: string, page: { group?: Group | undefined; limit: number; cursor?: string | undefined }) {
     return this.d.store.assignments((await this.get(idOrName)).id, page);
+  }
+
+  /**
+   * The send list as the API and CLI show it: each assignment with the recipient's email and its
+   * send time as an ISO date (`assignments` keeps the stored form, which campaigns read).
+   */
+  async sendList(idOrName: string, page: { group?: Group | undefined; limit: number; cursor?: string | undefined }) {
+    const r = await this.assignments(idOrName, page);
+    const emails = this.d.emails ? await this.d.emails(r.assignments.map((a) => a.profileId)) : new Map<string, string | null>();
+    return {
+      assignments: r.assignments.map((a) => ({
+        profileId: a.profileId, email: emails.get(a.profileId) ?? null, group: a.group, arm: a.arm,
+        sentAt: a.sentAt === null ? null : new Date(a.sentAt).toISOString(),
+      })),
+      nextCursor: r.nextCursor,
+    };
   }
 
   /** Counts observed elsewhere: results then use them instead of tracked events. */

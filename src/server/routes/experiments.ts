@@ -7,7 +7,7 @@ import { parsePlanInput } from '../../core/schemas/experiment.ts';
 import { requireRole, type AuthKeys } from '../auth.ts';
 import { intParam, jsonBody as body } from '../params.ts';
 
-export type ExperimentRoutesService = Pick<ExperimentService, 'list' | 'get' | 'create' | 'update' | 'remove' | 'start' | 'record' | 'results' | 'decide' | 'assignments'>;
+export type ExperimentRoutesService = Pick<ExperimentService, 'list' | 'get' | 'create' | 'update' | 'remove' | 'start' | 'record' | 'results' | 'decide' | 'sendList'>;
 
 const GROUPS = ['holdout', 'test', 'rest'] as const;
 
@@ -74,6 +74,6 @@ export function experimentRoutes(app: FastifyInstance, svc: ExperimentRoutesServ
   app.get('/v1/experiments/:id/assignments', admin, async (req) => {
     const q = req.query as { group?: string; limit?: string; cursor?: string };
     if (q.group !== undefined && !GROUPS.includes(q.group as never)) throw new TailorError('invalid_argument', `group must be one of ${GROUPS.join(', ')}`, 'group');
-    return svc.assignments(id(req), { group: q.group as (typeof GROUPS)[number] | undefined, limit: intParam(q.limit, 'limit', 1000, 1, 10_000), cursor: q.cursor });
+    return svc.sendList(id(req), { group: q.group as (typeof GROUPS)[number] | undefined, limit: intParam(q.limit, 'limit', 1000, 1, 10_000), cursor: q.cursor });
   });
 }
