@@ -28,7 +28,6 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { loadConfig } from '../src/config.ts';
 import { compileTemplate } from '../src/core/content/compile.ts';
 import { prepareTemplate } from '../src/core/content/render.ts';
@@ -38,6 +37,7 @@ import { createMailer } from '../src/delivery/create-mailer.ts';
 import { startSmtpSink, type SmtpSink } from '../test/helpers/smtp-sink.ts';
 import { createTestTailor, msg, type TestTailor } from '../test/helpers/tailor.ts';
 import { recipient } from './lib/render-fixture.ts';
+import { freshPgSchema } from './lib/server.ts';
 
 const args = process.argv.slice(2);
 function opt(name: string, env: string | null, def: string): string {
@@ -164,30 +164,15 @@ async function rawTransport(n: number): Promise<{ perSecond: number; received: n
   return { perSecond: n / seconds, received };
 }
 
-async function freshSchema(): Promise<{ url: string; drop: () => Promise<void> }> {
-  const schema = `bench_send_${Date.now().toString(36)}`;
-  const client = new pg.Client({ connectionString: PG_URL });
-  await client.connect();
-  await client.query(`CREATE SCHEMA ${schema}`);
-  await client.end();
-  const u = new URL(PG_URL);
-  u.searchParams.set('options', `-c search_path=${schema}`);
-  return {
-    url: u.toString(),
-    drop: async () => {
-      const c = new pg.Client({ connectionString: PG_URL });
-      await c.connect();
-      await c.query(`DROP SCHEMA ${schema} CASCADE`);
-      await c.end();
-    },
-  };
-}
-
 async function runDb(dbName: string, rows: [string, string][]): Promise<void> {
   let db: string;
   let drop = async () => {};
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tailor-bench-send-'));
-  if (dbName === 'postgres') ({ url: db, drop } = await freshSchema());
+  if (dbName === 'postgres') {
+    const fresh = await freshPgSchema(PG_URL);
+    if ('error' in fresh) throw new Error(`PostgreSQL: ${fresh.error}`);
+    ({ url: db, drop } = fresh);
+  }
   else db = path.join(dir, 'tailor.db');
   const open = async (sink: SmtpSink, sendRate = 0) => {
     const t = await createTestTailor(loadConfig({}, { db, smtpUrl: sink.url, outbox: dir, sendConcurrency: CONCURRENCY, sendRate, from: FROM }));
