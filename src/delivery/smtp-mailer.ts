@@ -69,5 +69,9 @@ export class SmtpMailer implements Mailer {
 export function smtpFailure(e: SmtpError): MailResult {
   const code = typeof e.responseCode === 'number' ? e.responseCode : null;
   const response = e.response ?? (e.code ? `${e.code}: ${e.message}` : e.message);
-  return { ok: false, permanent: code !== null && code >= 500 && code < 600, code, response };
+  // Only a refusal of this recipient or this message bounces it: a 5xx to the login, the greeting
+  // or TLS (nodemailer's EAUTH, ECONNECTION, ETLS…) is the relay's configuration, not the address,
+  // and must not suppress anyone; it is retried like a 4xx.
+  const aboutThisMessage = e.code === 'EENVELOPE' || e.code === 'EMESSAGE' || e.code === undefined;
+  return { ok: false, permanent: aboutThisMessage && code !== null && code >= 500 && code < 600, code, response };
 }
