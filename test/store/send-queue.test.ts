@@ -223,11 +223,14 @@ describe.each(dialects)('send queue on $name', ({ name, url }) => {
     expect(await campaigns.counts('c1')).toMatchObject({ sent: n - n / 10, deferred: n / 10, rendering: 0, sending: 0 });
   });
 
-  it.runIf(name === 'sqlite')('claims through the partial index sends_due', async () => {
-    const { db } = await withCampaign();
-    const plan = await db.read<{ detail: string }>(`EXPLAIN QUERY PLAN ${CLAIM_SQLITE}`, ['w', 1, 1, 1, 1]);
-    expect(plan.map((p) => p.detail).join('\n')).toMatch(/SEARCH s USING INDEX sends_due \(due_at<\?\)/);
-  });
+  // SQLite's plan only: PostgreSQL has its own claim statement (not a skipped test: no such test there).
+  if (name === 'sqlite') {
+    it('claims through the partial index sends_due', async () => {
+      const { db } = await withCampaign();
+      const plan = await db.read<{ detail: string }>(`EXPLAIN QUERY PLAN ${CLAIM_SQLITE}`, ['w', 1, 1, 1, 1]);
+      expect(plan.map((p) => p.detail).join('\n')).toMatch(/SEARCH s USING INDEX sends_due \(due_at<\?\)/);
+    });
+  }
 });
 
 /** The URL the PostgreSQL handle was opened with: a second handle on the same schema. */
