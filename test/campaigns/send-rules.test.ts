@@ -142,5 +142,37 @@ for (const d of dialects) {
       const holdoutRow = (await s.t.campaigns.campaigns.sends(c, { limit: 1000, state: 'suppressed' }))[0]!;
       expect(holdoutRow).toMatchObject({ reason: 'holdout', arm: null });
     });
+
+    it('an experiment on send time sends each arm at its local hour; one on preheader puts it in the body', async () => {
+      s = await setUp(await d.url(), '2026-02-01T06:00:00Z');
+      await people(s, Array.from({ length: 40 }, (_, i) => ({ id: `p${i}` })));
+      await s.t.experiments.create({
+        name: 'when', vary: 'send_time', segment: 'pro', minPerArm: 2,
+        variants: [{ key: 'morning', content: { send_time: '09:00' } }, { key: 'evening', content: { send_time: '18:00' } }],
+      });
+      const c = await s.t.campaigns.campaigns.create({ name: 'timed', experiment: 'when', template: 'hi' });
+      await s.t.campaigns.campaigns.launch(c.id);
+      await drain(s.t);
+      const rows = await s.t.campaigns.campaigns.sends(c, { limit: 100 });
+      expect(rows).toHaveLength(40);
+      // No zone on these profiles: the default, UTC.
+      for (const r of rows) expect(new Date(r.dueAt).toISOString()).toBe(r.arm === 'morning' ? '2026-02-01T09:00:00.000Z' : '2026-02-01T18:00:00.000Z');
+      expect(new Set(rows.map((r) => r.arm))).toEqual(new Set(['morning', 'evening']));
+      expect(files(s.outbox)).toHaveLength(0);
+
+      await s.t.experiments.create({
+        name: 'teaser', vary: 'preheader', segment: 'pro', minPerArm: 2,
+        variants: [{ key: 'a', content: { preheader: 'Alpha for {{ profile.first_name }}' } }, { key: 'b', content: { preheader: 'Beta for {{ profile.first_name }}' } }],
+      });
+      await s.t.templates.create({ name: 'with-preview', subject: 'Hi', preheader: 'template preview', body: '<mjml><mj-head><mj-preview>{{ preheader }}</mj-preview></mj-head><mj-body><mj-section><mj-column><mj-text>Hi</mj-text></mj-column></mj-section></mj-body></mjml>' });
+      const p = await s.t.campaigns.campaigns.create({ name: 'previewed', experiment: 'teaser', template: 'with-preview' });
+      await s.t.campaigns.campaigns.launch(p.id);
+      await drain(s.t);
+      const parsed = await Promise.all(files(s.outbox).map(async (f) => PostalMime.parse(fs.readFileSync(`${s!.outbox}/${f}`))));
+      expect(parsed).toHaveLength(40);
+      const previews = parsed.map((m) => /(Alpha|Beta) for p\d+/.exec(m.html ?? '')?.[1]);
+      expect(new Set(previews)).toEqual(new Set(['Alpha', 'Beta']));
+      expect(parsed.some((m) => m.html?.includes('template preview'))).toBe(false);
+    });
   });
 }

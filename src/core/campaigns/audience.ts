@@ -1,3 +1,4 @@
+import { armsOf } from '../experiments/design.ts';
 import type { ExperimentService } from '../experiments/service.ts';
 import { nextLocalTime } from './local-time.ts';
 import { sendMessageId } from './message-id.ts';
@@ -59,11 +60,14 @@ export async function resolveAudiencePage(d: ResolveDeps, c: CampaignRecord, lim
 async function resolveExperimentPage(d: ResolveDeps, c: CampaignRecord, limit: number): Promise<{ queued: number; done: boolean }> {
   const occurrence = c.occurrence ?? '';
   const resting = c.audienceCursor?.startsWith(REST_PREFIX) ?? false;
+  const sendTime = await armSendTimes(d, c);
   if (!resting) {
     const cursor = c.audienceCursor ?? undefined;
     const page = await d.experiments.assignments(c.spec.experiment!, { limit, cursor });
     const wanted = page.assignments.filter((a) => a.group !== 'rest');
-    const rows = await rowsFor(d, c, occurrence, wanted.map((a) => ({ profileId: a.profileId, arm: a.arm, holdout: a.group === 'holdout' })));
+    const rows = await rowsFor(d, c, occurrence, wanted.map((a) => ({
+      profileId: a.profileId, arm: a.arm, holdout: a.group === 'holdout', localTime: a.arm === null ? undefined : sendTime.get(a.arm),
+    })));
     const next = page.nextCursor ?? REST_PREFIX;
     await d.queue.enqueue(rows, { campaignId: c.id, cursor: next, done: false, at: d.now() });
     return { queued: Math.max(rows.length, 1), done: false };
@@ -78,21 +82,40 @@ async function resolveExperimentPage(d: ResolveDeps, c: CampaignRecord, limit: n
   }
   const cursor = c.audienceCursor!.slice(REST_PREFIX.length) || undefined;
   const page = await d.experiments.assignments(c.spec.experiment!, { group: 'rest', limit, cursor });
-  const rows = await rowsFor(d, c, occurrence, page.assignments.filter((a) => a.arm !== null).map((a) => ({ profileId: a.profileId, arm: a.arm })));
+  const rows = await rowsFor(d, c, occurrence, page.assignments.filter((a) => a.arm !== null)
+    .map((a) => ({ profileId: a.profileId, arm: a.arm, localTime: sendTime.get(a.arm!) })));
   const done = page.nextCursor === null;
   await d.queue.enqueue(rows, { campaignId: c.id, cursor: `${REST_PREFIX}${page.nextCursor ?? ''}`, done, at: d.now() });
   return { queued: rows.length, done };
 }
 
-async function rowsFor(d: ResolveDeps, c: CampaignRecord, occurrence: string, who: { profileId: string; arm: string | null; holdout?: boolean }[]): Promise<NewSend[]> {
+/** Arms that vary the send time: arm → its local "HH:MM" (experiment content `send_time`). */
+async function armSendTimes(d: ResolveDeps, c: CampaignRecord): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const a of armsOf((await d.experiments.get(c.spec.experiment!)).spec)) {
+    const t = a.content.send_time;
+    if (typeof t === 'string' && /^([01]\d|2[0-3]):[0-5]\d$/.test(t)) out.set(a.key, t);
+  }
+  return out;
+}
+
+/**
+ * The rows of one page: due now, at `schedule.at`, or at a local time in each recipient's zone
+ * (the campaign's `schedule.localTime`, or the arm's send time in a send-time experiment).
+ */
+async function rowsFor(d: ResolveDeps, c: CampaignRecord, occurrence: string,
+  who: { profileId: string; arm: string | null; holdout?: boolean; localTime?: string | undefined }[]): Promise<NewSend[]> {
   const now = d.now();
   const start = Math.max(now, c.spec.schedule?.at ? Date.parse(c.spec.schedule.at) : now);
-  const localTime = c.spec.schedule?.localTime;
-  const zones = localTime && who.length ? await d.lookup.facts(who.map((w) => w.profileId), []) : null;
-  return who.map((w) => ({
-    campaignId: c.id, occurrence, step: 0, profileId: w.profileId, arm: w.arm, triggerAt: null,
-    messageId: sendMessageId({ campaignId: c.id, occurrence, step: 0, profileId: w.profileId }, d.messageDomain),
-    dueAt: localTime ? nextLocalTime(start, zones?.get(w.profileId)?.zone, d.defaultZone, localTime) : start,
-    ...(w.holdout ? { state: 'suppressed' as const, reason: 'holdout' } : {}),
-  }));
+  const local = (w: (typeof who)[number]) => (w.holdout ? undefined : w.localTime ?? c.spec.schedule?.localTime);
+  const zones = who.some((w) => local(w)) ? await d.lookup.facts(who.map((w) => w.profileId), []) : null;
+  return who.map((w) => {
+    const at = local(w);
+    return {
+      campaignId: c.id, occurrence, step: 0, profileId: w.profileId, arm: w.arm, triggerAt: null,
+      messageId: sendMessageId({ campaignId: c.id, occurrence, step: 0, profileId: w.profileId }, d.messageDomain),
+      dueAt: at ? nextLocalTime(start, zones?.get(w.profileId)?.zone, d.defaultZone, at) : start,
+      ...(w.holdout ? { state: 'suppressed' as const, reason: 'holdout' } : {}),
+    };
+  });
 }

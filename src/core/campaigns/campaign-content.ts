@@ -93,16 +93,20 @@ export class CampaignContent {
     } catch (e) {
       return { ok: false, error: (e as Error).message };
     }
-    const r = this.d.templates.preparedFor(t.version).render(context);
-    if (!r.ok) return r;
-    const { ok: _ok, ...message } = r;
     const subject = arm?.subject ?? c.spec.steps?.[row.step]?.subject;
+    let subjectText: string | undefined;
+    let preheader: string | undefined;
     try {
-      if (typeof subject === 'string') message.subject = this.renderText(subject, context);
-      if (typeof arm?.preheader === 'string') message.preheader = this.renderText(arm.preheader, context);
+      if (typeof subject === 'string') subjectText = this.renderText(subject, context);
+      // An arm's preheader goes into the body too (the hidden preview text), not only the field.
+      if (typeof arm?.preheader === 'string') preheader = this.renderText(arm.preheader, context);
     } catch (e) {
       return { ok: false, error: `subject: ${(e as Error).message}` };
     }
+    const r = this.d.templates.preparedFor(t.version).render(context, { preheader });
+    if (!r.ok) return r;
+    const { ok: _ok, ...message } = r;
+    if (subjectText !== undefined) message.subject = subjectText;
     return { ok: true, message, fromName: typeof arm?.from_name === 'string' ? arm.from_name : undefined, template: t.template.name, version: t.version.version };
   }
 

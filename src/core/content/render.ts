@@ -15,7 +15,8 @@ export interface RenderedMessage { subject: string; preheader: string; html: str
 export type RenderResult = ({ ok: true } & RenderedMessage) | { ok: false; error: string };
 
 export interface PreparedTemplate {
-  render(context: Record<string, unknown>): RenderResult;
+  /** `preheader`: this text instead of the template's (an experiment arm's), in the header and in the HTML and text bodies. */
+  render(context: Record<string, unknown>, overrides?: { preheader?: string | undefined }): RenderResult;
 }
 
 /** `fastPath: false` renders with liquidjs alone (the benchmark's reference). */
@@ -43,11 +44,11 @@ export function prepareTemplate(c: CompiledTemplate, opts: { fastPath?: boolean 
     return engine.renderSync(parsed[part], scope, { globals: context }) as string;
   };
   return {
-    render(context) {
+    render(context, overrides = {}) {
       try {
         // Header values are one line.
         const subject = oneLine(run('subject', text, context));
-        const preheader = oneLine(run('preheader', text, context));
+        const preheader = oneLine(overrides.preheader ?? run('preheader', text, context));
         const urls = sanitizeUrlAttributes(run('html', html, context, { preheader }));
         const body = urls.html;
         const warnings = [...new Set(urls.replaced.map((r) => `unsafe URL in ${r.attribute} replaced by "#": ${clip(r.value)}`))];
