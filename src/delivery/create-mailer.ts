@@ -5,7 +5,7 @@ import type { Mailer } from '../core/campaigns/ports.ts';
 import { TailorError } from '../core/errors.ts';
 import type { DkimSettings } from './mime-headers.ts';
 import { OutboxMailer } from './outbox-mailer.ts';
-import { SmtpMailer } from './smtp-mailer.ts';
+import { ThreadedSmtpMailer } from './threaded-smtp-mailer.ts';
 
 type MailerConfig = Pick<Config, 'smtpUrl' | 'outbox' | 'sendConcurrency' | 'dkimDomain' | 'dkimSelector' | 'dkimKey'>;
 
@@ -14,7 +14,7 @@ export function createMailer(config: MailerConfig, opts: { onError?: (e: Error) 
   const dkim = dkimSettings(config);
   if (config.smtpUrl) {
     if (!/^smtps?:\/\//i.test(config.smtpUrl)) throw new TailorError('invalid_config', 'invalid config TAILOR_SMTP_URL: expected smtp:// or smtps://', 'smtpUrl');
-    return new SmtpMailer({ url: config.smtpUrl, connections: config.sendConcurrency, dkim, onError: opts.onError });
+    return new ThreadedSmtpMailer({ url: config.smtpUrl, connections: config.sendConcurrency, dkim, onError: opts.onError });
   }
   return new OutboxMailer({ dir: config.outbox, dkim });
 }
