@@ -54,7 +54,7 @@ const TEMPLATE = { name: 'fuzz-tpl', kind: 'marketing', subject: 'Hi {{ profile.
 const EXPERIMENT = { name: 'fuzz-exp', vary: 'subject', metric: 'click', rule: 'sequential', minPerArm: 20, holdout: 0.1,
   variants: [{ key: 'A', content: { subject: 'x' } }, { key: 'B', weight: 2, content: { subject: 'y' } }] };
 type Method = 'POST' | 'PUT' | 'PATCH';
-/** Admin routes that take a body, with a valid body for each; `:seg`, `:tpl`, `:exp` are made in beforeAll. */
+/** Admin routes that take a body, with a valid body for each; `:seg`, `:tpl`, `:exp`, `:camp` are made in beforeAll. */
 const ADMIN_SEEDS: [Method, string, Record<string, unknown>][] = [
   ['POST', '/v1/segments', SEGMENT],
   ['POST', '/v1/segments/preview', { rules: SEGMENT.rules }],
@@ -76,12 +76,20 @@ const ADMIN_SEEDS: [Method, string, Record<string, unknown>][] = [
   ['POST', '/v1/models/train', { target: 'purchase_30d', algo: 'logistic', folds: 2 }],
   ['POST', '/v1/models/cluster', { algo: 'kmeans', k: 2, nInit: 1, save: false }],
   ['POST', '/v1/models/nope/score', {}],
+  ['POST', '/v1/campaigns', { name: 'fuzz-camp', audience: { segments: ['fuzz-seg'], exclude: [] }, template: 'fuzz-tpl', topic: 'news',
+    schedule: { localTime: '09:00' }, caps: [{ max: 1, per: 'day' }], quietHours: { start: '21:00', end: '08:00' } }],
+  ['POST', '/v1/campaigns', { name: 'fuzz-trig', kind: 'triggered', trigger: { event: 'Product Added', where: [{ property: 'price', op: 'gte', value: 5 }] },
+    steps: [{ delay: '1h', template: 'fuzz-tpl' }], exit: { event: 'Order Completed' }, reentry: { afterDays: 2 } }],
+  ['PATCH', '/v1/campaigns/:camp', { from: 'Shop <shop@x.test>' }],
+  ['POST', '/v1/campaigns/:camp/schedule', { at: '2999-01-01T09:00:00Z' }],
+  ['POST', '/v1/campaigns/:camp/test', { to: 'qa@x.test', profileId: 'fuzz-user' }],
+  ['POST', '/v1/messages', { template: 'fuzz-tpl', to: 'fuzz-user', data: { order: 1 }, idempotencyKey: 'k1' }],
 ];
 
 describe.each(dialects)('fuzzed client input on $name', ({ url }) => {
   let h: Awaited<ReturnType<typeof openApp>>;
   const ids: Record<string, string> = {};
-  const at = (path: string) => path.replace(/:(seg|tpl|exp)\b/, (_m, k: string) => ids[k]!);
+  const at = (path: string) => path.replace(/:(seg|tpl|exp|camp)\b/, (_m, k: string) => ids[k]!);
   beforeAll(async () => {
     h = await openApp(await url());
     const batch = Array.from({ length: 12 }, (_, i) => [
@@ -89,7 +97,9 @@ describe.each(dialects)('fuzzed client input on $name', ({ url }) => {
       { type: 'track', userId: i === 0 ? 'fuzz-user' : `u${i}`, event: 'Order Completed', properties: { revenue: i + 1 } },
     ]).flat();
     expect((await jsonRequest(h.app, 'POST', '/v1/batch', { batch }, WRITE_AUTH)).statusCode).toBe(200);
-    for (const [k, path, b] of [['seg', '/v1/segments', SEGMENT], ['tpl', '/v1/templates', TEMPLATE], ['exp', '/v1/experiments', EXPERIMENT]] as const) {
+    const CAMPAIGN = { name: 'fuzz-draft', audience: { segments: ['fuzz-seg'] }, template: 'fuzz-tpl' };
+    for (const [k, path, b] of [['seg', '/v1/segments', SEGMENT], ['tpl', '/v1/templates', TEMPLATE], ['exp', '/v1/experiments', EXPERIMENT],
+      ['camp', '/v1/campaigns', CAMPAIGN]] as const) {
       const r = await jsonRequest(h.app, 'POST', path, b);
       expect(r.statusCode, r.body).toBe(201);
       ids[k] = r.json().id as string;
@@ -173,7 +183,7 @@ describe.each(dialects)('fuzzed client input on $name', ({ url }) => {
     for (const [method, path, text, type] of routes) {
       const payload = inject(text);
       expect(payload).toContain('"__proto__": {"polluted"');
-      const auth = /^\/v1\/(segments|templates|experiments|models)/.test(path) ? ADMIN_AUTH : WRITE_AUTH;
+      const auth = /^\/v1\/(segments|templates|experiments|models|campaigns|messages)/.test(path) ? ADMIN_AUTH : WRITE_AUTH;
       const r = await h.app.inject({ method, url: at(path), headers: { authorization: auth, 'content-type': type }, payload });
       check(r, `${method} ${path} ${type} ${payload}`);
       if (type === 'application/json') expect(r.json().error?.code, `${method} ${path}`).toBe('invalid_json');
