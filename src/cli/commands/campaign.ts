@@ -169,10 +169,14 @@ export function registerCampaign(program: Command): void {
       t.campaigns.scheduler.start();
       if (opts.json) writeOut(`${JSON.stringify({ worker: 'started', pid: process.pid })}\n`);
       else writeOut(`send loop running (pid ${process.pid}); stop with Ctrl-C\n`);
+      // The loop's timers do not hold the process open (they are unreferenced so that a server or
+      // a test can close); this one does, until a signal.
+      const keepAlive = setInterval(() => undefined, 1 << 30);
       await new Promise<void>((resolve) => {
         process.once('SIGINT', () => resolve());
         process.once('SIGTERM', () => resolve());
       });
+      clearInterval(keepAlive);
       // withTailor closes Tailor, which stops the loop and waits for the round in flight.
     }));
 }
