@@ -2,7 +2,12 @@ import fs from 'node:fs';
 import PostalMime from 'postal-mime';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig, type Config } from '../../src/config.ts';
-import { dialects, tempDir } from '../helpers/databases.ts';
+import { resolveAudiencePage } from '../../src/core/campaigns/audience.ts';
+import { plainCodec } from '../../src/core/pii-codec.ts';
+import { createAudienceQueries } from '../../src/store/campaigns/audience-queries.ts';
+import { createRecipientLookup } from '../../src/store/campaigns/recipient-lookup.ts';
+import { createSendQueue } from '../../src/store/campaigns/send-queue.ts';
+import { dialects, tempDir, tempSqlite } from '../helpers/databases.ts';
 import { createTestTailor, msg, type TestTailor } from '../helpers/tailor.ts';
 
 // Caps, quiet hours, local-time schedules and experiments on a fake clock, through the outbox
@@ -176,3 +181,31 @@ for (const d of dialects) {
     });
   });
 }
+
+describe('the audience is who belonged when sending started', () => {
+  it('a member who joins after the start is not added by a later page', async () => {
+    const s = await setUp(tempSqlite(), '2026-05-01T10:00:00Z');
+    try {
+      await people(s, [{ id: 'a' }, { id: 'b' }, { id: 'c' }]);
+      const c = await s.t.campaigns.campaigns.create({ name: 'paged', audience: { segments: ['pro'] }, template: 'hi' });
+      const launched = await s.t.campaigns.campaigns.launch(c.id);
+      const deps = {
+        audience: createAudienceQueries(s.t.db), queue: createSendQueue(s.t.db), lookup: createRecipientLookup(s.t.db, plainCodec),
+        experiments: s.t.experiments, messageDomain: 'shop.test', defaultZone: 'UTC', now: () => s.clock.now,
+      };
+      // Sending has started (the launch); a newcomer joins before any page is read; then every page is read.
+      expect(launched.status).toBe('sending');
+      s.clock.now += 60_000;
+      await s.t.ingest([msg({ type: 'identify', userId: 'late', traits: { email: 'late@mail.test', plan: 'pro' },
+        context: { consent: { categoryPreferences: { email_marketing: true } } } }, s.clock.now)]);
+      await s.t.realtime.drain();
+      for (let cur = launched; !cur.audienceDone; cur = await s.t.campaigns.campaigns.get(c.id)) await resolveAudiencePage(deps, cur, 1);
+      await drain(s.t);
+      const late = (await s.t.profiles.resolve({ id: 'late' }))!;
+      expect(await s.t.campaigns.campaigns.sendsOf(c, late)).toEqual([]);
+      expect((await s.t.campaigns.campaigns.counts(c)).sent).toBe(3);
+    } finally {
+      await s.t.close();
+    }
+  });
+});

@@ -6,8 +6,11 @@ import type { CampaignRecord, NewSend, RecipientLookup, SendQueue } from './port
 
 /** The members of a broadcast's audience, streamed by profile id (src/store/campaigns/audience-queries.ts). */
 export interface AudiencePort {
-  /** Current members of any of `include` (members of `exclude` may be among them: the sender suppresses those), with a profile id after `after`, in id order. */
-  page(include: readonly string[], exclude: readonly string[], after: string | null, limit: number): Promise<string[]>;
+  /**
+   * Current members of any of `include` who entered at or before `enteredBy` (members of `exclude`
+   * may be among them: the sender suppresses those), with a profile id after `after`, in id order.
+   */
+  page(include: readonly string[], exclude: readonly string[], after: string | null, limit: number, enteredBy: number): Promise<string[]>;
   /** Which of these segment names do not exist. */
   missingSegments(names: readonly string[]): Promise<string[]>;
 }
@@ -30,9 +33,10 @@ const REST_PREFIX = 'rest:';
 /**
  * Queues the next page of a sending broadcast's audience, with the page's cursor saved in the same
  * transaction, so that a restart resumes after the last page queued and queues nothing twice (the
- * rows' unique key would refuse it anyway). The audience is who is a member now, page by page: a
- * person who joins a segment after sending started and whose id sorts before the cursor is not
- * added, and anyone who has left by the time their row is sent is skipped then (decideSend).
+ * rows' unique key would refuse it anyway). The audience is who was a member when the occurrence
+ * started (membership entered by then and not ended since): a person who joins later is not added,
+ * whenever their page is read, and anyone who has left by the time their row is sent is skipped
+ * then (decideSend).
  * Returns how many rows it queued and whether the audience is now complete.
  */
 export async function resolveAudiencePage(d: ResolveDeps, c: CampaignRecord, limit = AUDIENCE_PAGE): Promise<{ queued: number; done: boolean }> {
@@ -44,7 +48,9 @@ export async function resolveAudiencePage(d: ResolveDeps, c: CampaignRecord, lim
     const sorted = [...new Set(audience.profiles)].sort();
     ids = sorted.filter((id) => c.audienceCursor === null || id > c.audienceCursor).slice(0, limit);
   } else {
-    ids = await d.audience.page(audience.segments, audience.exclude, c.audienceCursor, limit);
+    // Members as of the occurrence's start (its name): one who joins later does not join this send.
+    const startedAt = Date.parse(occurrence);
+    ids = await d.audience.page(audience.segments, audience.exclude, c.audienceCursor, limit, Number.isNaN(startedAt) ? d.now() : startedAt);
   }
   const rows = await rowsFor(d, c, occurrence, ids.map((profileId) => ({ profileId, arm: null })));
   const done = ids.length < limit;

@@ -3,7 +3,7 @@ import { TailorError } from '../errors.ts';
 import type { ExperimentService } from '../experiments/service.ts';
 import { parseCampaignSpec, type CampaignSpec } from '../schemas/campaign.ts';
 import type { TemplateService } from '../content/template-service.ts';
-import { resolveAudiencePage, type AudiencePort } from './audience.ts';
+import { AUDIENCE_PAGE, resolveAudiencePage, type AudiencePort } from './audience.ts';
 import type { CampaignRecord, CampaignStatus, CampaignStore, RecipientLookup, SendQueue, SendRow, SendState } from './ports.ts';
 import { scanTrigger, type TriggerPort } from './triggers.ts';
 
@@ -22,6 +22,9 @@ export interface CampaignServiceDeps {
   /** New work for the sender (a launch, a resume): wakes the send loop. */
   wake: () => void;
 }
+
+/** Rows due now that a sending broadcast keeps queued ahead of the sender before it queues another page. */
+const BACKLOG = 2 * AUDIENCE_PAGE;
 
 /** Campaigns that can still change state, and those that are over. */
 const LIVE: readonly CampaignStatus[] = ['scheduled', 'sending', 'paused'];
@@ -116,7 +119,7 @@ export class CampaignService {
     } else if (s?.at && Date.parse(s.at) > now && !s.localTime) {
       next = { ...next, status: 'scheduled', nextRunAt: Date.parse(s.at) };
     } else {
-      next = await this.startOccurrence(next, '');
+      next = await this.startOccurrence(next, new Date(now).toISOString());
     }
     await this.d.store.update(next);
     this.d.wake();
@@ -194,7 +197,7 @@ export class CampaignService {
     const a = c.spec.audience;
     if (a?.profiles?.length) return a.profiles[0]!;
     if (!a?.segments.length) return null;
-    return (await this.d.audience.page(a.segments, a.exclude, null, 1))[0] ?? null;
+    return (await this.d.audience.page(a.segments, a.exclude, null, 1, this.d.now()))[0] ?? null;
   }
 
   /**
@@ -208,12 +211,17 @@ export class CampaignService {
     let busy = false;
     for (const c of await this.d.store.due(now)) {
       if (c.status !== 'scheduled') continue;
-      const occurrence = c.spec.schedule?.cron ? new Date(c.nextRunAt!).toISOString() : '';
+      // An occurrence is named by its start: the cron's instant, or now.
+      const occurrence = new Date(c.spec.schedule?.cron ? c.nextRunAt! : now).toISOString();
       await this.d.store.update(await this.startOccurrence({ ...c, updatedAt: now }, occurrence));
       busy = true;
     }
     for (const c of await this.d.store.resolving()) {
       if (c.kind === 'triggered') continue;
+      // Pages are queued as sending needs them (a few seconds' worth ahead), not all at the start:
+      // a million-row audience would otherwise hold sending back while it is written. Who belongs
+      // was fixed when sending started (audience.ts), so a later page adds no late joiner.
+      if ((await this.d.store.dueBacklog(c.id, now, BACKLOG)) >= BACKLOG) continue;
       const r = await resolveAudiencePage(this.d, c);
       if (r.queued || r.done) busy = true;
     }
@@ -259,7 +267,7 @@ export class CampaignService {
     if (!a.segments.length) return undefined;
     const out: string[] = [];
     for (let after: string | null = null; ;) {
-      const page = await this.d.audience.page(a.segments, a.exclude, after, 10_000);
+      const page = await this.d.audience.page(a.segments, a.exclude, after, 10_000, this.d.now());
       out.push(...page);
       if (page.length < 10_000) return out;
       after = page[page.length - 1]!;

@@ -91,6 +91,8 @@ export interface CampaignStore {
   resolving(): Promise<CampaignRecord[]>;
   /** Rows per state, of one campaign (all occurrences). */
   counts(campaignId: string): Promise<Record<SendState, number>>;
+  /** How many of the campaign's rows are queued and due by `now`, counting up to `cap` at most. */
+  dueBacklog(campaignId: string, now: number, cap: number): Promise<number>;
   /** Whether any row of the campaign is still to be sent (queued, deferred, rendering, sending): an index seek, run every round. */
   hasUnsettled(campaignId: string): Promise<boolean>;
   /** Suppression and failure reasons with their counts. */

@@ -17,14 +17,14 @@ export function createAudienceQueries(db: Database): AudiencePort {
   return {
     // Excluded members are in the page too: the sender suppresses them with reason `excluded`, so
     // explain names the segment, and the page's last id stays a true cursor.
-    page: async (include, _exclude, after, limit) => {
+    page: async (include, _exclude, after, limit, enteredBy) => {
       const inc = await idsOf(include);
       if (!inc.length) return [];
       const params: unknown[] = [];
       const parts = inc.map((id) => {
-        params.push(id, after ?? '', limit);
+        params.push(id, after ?? '', enteredBy, limit);
         return `SELECT * FROM (SELECT profile_id FROM segment_memberships WHERE segment_id = ? AND exited_at IS NULL AND profile_id > ?
-          ORDER BY profile_id LIMIT ?) p`;
+          AND entered_at <= ? ORDER BY profile_id LIMIT ?) p`;
       });
       // Each part is cut at `limit`, so the union holds the first `limit` ids after the cursor.
       const rows = await db.read<{ profile_id: string }>(`SELECT DISTINCT u.profile_id FROM (${parts.join(' UNION ALL ')}) u

@@ -80,6 +80,9 @@ export function createCampaignStore(db: Database): CampaignStore {
       return out;
     },
 
+    dueBacklog: async (campaignId, now, cap) => toInt((await db.read(`SELECT COUNT(*) AS n FROM (SELECT 1 FROM sends
+      WHERE campaign_id = ? AND state = 'queued' AND due_at <= ? LIMIT ?) x`, [campaignId, now, cap]))[0]!.n),
+
     hasUnsettled: async (campaignId) => (await db.read(`SELECT 1 FROM sends WHERE campaign_id = ?
       AND state IN ('queued', 'deferred', 'rendering', 'sending') LIMIT 1`, [campaignId])).length > 0,
 
