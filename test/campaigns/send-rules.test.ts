@@ -209,3 +209,23 @@ describe('the audience is who belonged when sending started', () => {
     }
   });
 });
+
+describe('a test send of an experiment campaign', () => {
+  it('shows the first arm when the arms name the templates', async () => {
+    const s = await setUp(tempSqlite(), '2026-05-01T10:00:00Z');
+    try {
+      await people(s, [{ id: 'a' }]);
+      await s.t.templates.create({ name: 'hi-b', subject: 'B {{ profile.first_name }}', body: BODY });
+      await s.t.experiments.create({
+        name: 'templates', vary: 'template', segment: 'pro',
+        variants: [{ key: 'first', content: { template: 'hi' } }, { key: 'second', content: { template: 'hi-b' } }],
+      });
+      const c = await s.t.campaigns.campaigns.create({ name: 'no base', experiment: 'templates' });
+      const r = await s.t.campaigns.testSend(c, 'qa@mail.test', 'a');
+      expect(r.profileId).toBe(await s.t.profiles.resolve({ id: 'a' }));
+      expect(await subjects(s.outbox)).toEqual(['[Test] Hi a']);
+    } finally {
+      await s.t.close();
+    }
+  });
+});

@@ -56,16 +56,19 @@ export class CampaignContent {
 
   async arm(c: CampaignRecord, key: string | null): Promise<Record<string, unknown> | undefined> {
     if (!key || !c.spec.experiment) return undefined;
-    let arms = this.armCache.get(c.spec.experiment);
-    if (!arms) this.armCache.set(c.spec.experiment, (arms = await this.d.arms(c.spec.experiment)));
-    return arms.get(key);
+    return (await this.arms(c.spec.experiment)).get(key);
   }
 
   /** The first arm of the campaign's experiment (what a test send shows), or null. */
   async firstArm(c: CampaignRecord): Promise<string | null> {
     if (!c.spec.experiment) return null;
-    await this.arm(c, '');
-    return [...(this.armCache.get(c.spec.experiment)?.keys() ?? [])][0] ?? null;
+    return [...(await this.arms(c.spec.experiment)).keys()][0] ?? null;
+  }
+
+  private async arms(experiment: string): Promise<Map<string, Record<string, unknown>>> {
+    let arms = this.armCache.get(experiment);
+    if (!arms) this.armCache.set(experiment, (arms = await this.d.arms(experiment)));
+    return arms;
   }
 
   /**
