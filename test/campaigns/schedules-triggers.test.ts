@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.ts';
-import { dialects, tempDir } from '../helpers/databases.ts';
-import { createTestTailor, msg, type TestTailor } from '../helpers/tailor.ts';
+import { dialects } from '../helpers/databases.ts';
+import { msg, type TestTailor } from '../helpers/tailor.ts';
+import { clockedTailor, drainSends, outboxFiles, type ClockedTailor } from '../helpers/campaigns.ts';
 
 // Schedules (at an instant, recurring by cron) and triggers (an event with filters, a segment
 // entry, re-entry policies) on a fake clock, through the outbox transport.
@@ -12,20 +12,15 @@ const MIN = 60_000;
 const HOUR = 60 * MIN;
 const SETTLE = 6000; // past the trigger scan's settle time (core/campaigns/triggers.ts)
 
-interface Setup { t: TestTailor; outbox: string; clock: { now: number } }
+type Setup = ClockedTailor;
 
 async function setUp(url: string, start: string): Promise<Setup> {
-  const clock = { now: Date.parse(start) };
-  const outbox = tempDir();
-  const t = await createTestTailor(loadConfig({}, { db: url, outbox }), { clock: { now: () => clock.now } });
-  await t.templates.create({ name: 'hi', subject: 'Hi {{ profile.first_name }}', body: BODY });
-  return { t, outbox, clock };
+  const s = await clockedTailor(url, start);
+  await s.t.templates.create({ name: 'hi', subject: 'Hi {{ profile.first_name }}', body: BODY });
+  return s;
 }
 
-async function drain(t: TestTailor): Promise<void> {
-  for (let i = 0; i < 1000; i++) if ((await t.campaigns.work.tick()) === 0) return;
-  throw new Error('the send loop did not settle');
-}
+const drain = (t: TestTailor) => drainSends(t);
 
 async function person(s: Setup, id: string, traits: Record<string, unknown> = {}): Promise<void> {
   await s.t.ingest([msg({
@@ -38,7 +33,7 @@ async function person(s: Setup, id: string, traits: Record<string, unknown> = {}
 const track = (s: Setup, id: string, event: string, properties: Record<string, unknown> = {}) =>
   s.t.ingest([msg({ type: 'track', userId: id, event, properties, timestamp: new Date(s.clock.now).toISOString() }, s.clock.now)]);
 
-const count = (dir: string) => fs.readdirSync(dir).filter((f) => f.endsWith('.eml')).length;
+const count = (dir: string) => outboxFiles(dir).length;
 
 for (const d of dialects) {
   describe(`schedules and triggers (${d.name})`, () => {

@@ -4,6 +4,7 @@ import { loadConfig } from '../../src/config.ts';
 import { dialects, tempDir } from '../helpers/databases.ts';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.ts';
 import { createTestTailor, msg, type TestTailor } from '../helpers/tailor.ts';
+import { drainSends } from '../helpers/campaigns.ts';
 
 // A broadcast through the whole pipeline to a real SMTP server in another process: audience from a
 // segment, suppression per reason, personalization, the RFC 8058 headers, a 5xx as a hard bounce,
@@ -14,11 +15,7 @@ const BODY = `<mjml><mj-body><mj-section><mj-column>
 <mj-text><a href="{{ unsubscribe_url }}">Unsubscribe</a></mj-text>
 </mj-column></mj-section></mj-body></mjml>`;
 
-/** Runs the send loop until it has nothing more to do now. */
-async function drain(t: TestTailor): Promise<void> {
-  for (let i = 0; i < 1000; i++) if ((await t.campaigns.work.tick()) === 0) return;
-  throw new Error('the send loop did not settle');
-}
+const drain = (t: TestTailor) => drainSends(t);
 
 const consent = (granted: boolean) => ({ consent: { categoryPreferences: { email_marketing: granted } } });
 

@@ -1,14 +1,14 @@
 import fs from 'node:fs';
 import PostalMime from 'postal-mime';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadConfig, type Config } from '../../src/config.ts';
 import { resolveAudiencePage } from '../../src/core/campaigns/audience.ts';
 import { plainCodec } from '../../src/core/pii-codec.ts';
 import { createAudienceQueries } from '../../src/store/campaigns/audience-queries.ts';
 import { createRecipientLookup } from '../../src/store/campaigns/recipient-lookup.ts';
 import { createSendQueue } from '../../src/store/campaigns/send-queue.ts';
-import { dialects, tempDir, tempSqlite } from '../helpers/databases.ts';
-import { createTestTailor, msg, type TestTailor } from '../helpers/tailor.ts';
+import { dialects, tempSqlite } from '../helpers/databases.ts';
+import { msg, type TestTailor } from '../helpers/tailor.ts';
+import { clockedTailor, drainSends, outboxFiles, type ClockedTailor } from '../helpers/campaigns.ts';
 
 // Caps, quiet hours, local-time schedules and experiments on a fake clock, through the outbox
 // transport: a capped or quiet-hours message is sent later, never lost; an experiment's
@@ -17,19 +17,9 @@ import { createTestTailor, msg, type TestTailor } from '../helpers/tailor.ts';
 const BODY = '<mjml><mj-body><mj-section><mj-column><mj-text>Hi {{ profile.first_name }}</mj-text></mj-column></mj-section></mj-body></mjml>';
 const HOUR = 3_600_000;
 
-interface Setup { t: TestTailor; outbox: string; clock: { now: number } }
-
-async function setUp(url: string, start: string, extra: Partial<Config> = {}): Promise<Setup> {
-  const clock = { now: Date.parse(start) };
-  const outbox = tempDir();
-  const t = await createTestTailor(loadConfig({}, { db: url, outbox, ...extra }), { clock: { now: () => clock.now } });
-  return { t, outbox, clock };
-}
-
-async function drain(t: TestTailor): Promise<void> {
-  for (let i = 0; i < 1000; i++) if ((await t.campaigns.work.tick()) === 0) return;
-  throw new Error('the send loop did not settle');
-}
+type Setup = ClockedTailor;
+const setUp = clockedTailor;
+const drain = (t: TestTailor) => drainSends(t);
 
 async function people(s: Setup, list: { id: string; zone?: string }[]): Promise<void> {
   await s.t.ingest(list.map((p) => msg({
@@ -41,7 +31,7 @@ async function people(s: Setup, list: { id: string; zone?: string }[]): Promise<
   await s.t.templates.create({ name: 'hi', subject: 'Hi {{ profile.first_name }}', body: BODY });
 }
 
-const files = (dir: string) => fs.readdirSync(dir).filter((f) => f.endsWith('.eml'));
+const files = outboxFiles;
 const subjects = async (dir: string) => Promise.all(files(dir).map(async (f) => (await PostalMime.parse(fs.readFileSync(`${dir}/${f}`))).subject ?? ""));
 
 for (const d of dialects) {
