@@ -26,6 +26,7 @@ import { Throttle, parseDomainRates } from '../core/campaigns/throttle.ts';
 import { TransactionalSender } from '../core/campaigns/transactional.ts';
 import { explainRecipient } from '../core/campaigns/explain.ts';
 import { TailorError } from '../core/errors.ts';
+import { validateMessage } from '../core/ingest/validate-message.ts';
 import { unsubscribeHeaders, unsubscribeUrl } from '../core/campaigns/unsubscribe-headers.ts';
 import type { TemplateDeps } from '../core/content/template-service.ts';
 import { armsOf } from '../core/experiments/design.ts';
@@ -136,7 +137,6 @@ export function wireCampaigns(b: Base, d: {
     recipient: async (to) => {
       const found = await d.profiles.resolve({ id: to });
       if (found || !to.includes('@')) return found;
-      const { validateMessage } = await import('../core/ingest/validate-message.ts');
       await d.ingest([validateMessage({ type: 'identify', anonymousId: `tailor-email:${to.toLowerCase()}`, traits: { email: to } }, undefined,
         { receivedAt: b.now(), newMessageId: () => `tailor-${b.newId()}`, source: 'messages' })]);
       return d.profiles.resolve({ id: to });

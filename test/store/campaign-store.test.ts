@@ -77,7 +77,7 @@ describe.each(dialects)('campaign store on $name', ({ url }) => {
       expect((await campaigns.list()).map((c) => c.id)).toEqual(['c1', 'c2']);
     });
 
-    it('lists due and resolving campaigns', async () => {
+    it('lists due, resolving and sending campaigns', async () => {
       const { campaigns } = await open();
       await campaigns.insert(campaign('sched', { status: 'scheduled', nextRunAt: T0 }));
       await campaigns.insert(campaign('later', { status: 'scheduled', nextRunAt: T0 + 1 }));
@@ -85,8 +85,11 @@ describe.each(dialects)('campaign store on $name', ({ url }) => {
       await campaigns.insert(campaign('paused', { status: 'paused', nextRunAt: T0 - 5 }));
       await campaigns.insert(campaign('resolving', { status: 'sending', audienceDone: false }));
       await campaigns.insert(campaign('draft', { audienceDone: false }));
+      await campaigns.insert(campaign('tx', { status: 'sending', kind: 'transactional', audienceDone: true }));
       expect((await campaigns.due(T0)).map((c) => c.id)).toEqual(['recurring', 'sched']);
       expect((await campaigns.resolving()).map((c) => c.id)).toEqual(['resolving']);
+      // Sending ones only, without the built-in transactional campaigns.
+      expect((await campaigns.sending()).map((c) => c.id)).toEqual(['recurring', 'resolving']);
     });
 
     it('counts rows per state, reasons, pages of rows, and one recipient\'s rows', async () => {

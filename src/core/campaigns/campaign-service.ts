@@ -225,9 +225,8 @@ export class CampaignService {
       const r = await resolveAudiencePage(this.d, c);
       if (r.queued || r.done) busy = true;
     }
-    for (const c of await this.d.store.list()) {
-      // Transactional campaigns are always sending (transactional.ts).
-      if (c.status !== 'sending' || c.kind === 'transactional') continue;
+    // Not every campaign there is: this runs every round, and finished ones pile up.
+    for (const c of await this.d.store.sending()) {
       if (c.kind === 'triggered') {
         if (await scanTrigger({ triggers: this.d.triggers, messageDomain: this.d.messageDomain, now: this.d.now }, c)) busy = true;
         continue;

@@ -89,6 +89,8 @@ export interface CampaignStore {
   due(now: number): Promise<CampaignRecord[]>;
   /** Campaigns that are sending and whose audience is still being resolved. */
   resolving(): Promise<CampaignRecord[]>;
+  /** Campaigns that are sending, other than the built-in transactional ones (read every round of the send loop). */
+  sending(): Promise<CampaignRecord[]>;
   /** Rows per state, of one campaign (all occurrences). */
   counts(campaignId: string): Promise<Record<SendState, number>>;
   /** How many of the campaign's rows are queued and due by `now`, counting up to `cap` at most. */

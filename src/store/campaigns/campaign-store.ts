@@ -72,6 +72,8 @@ export function createCampaignStore(db: Database): CampaignStore {
 
     resolving: () => campaigns("SELECT * FROM campaigns WHERE status = 'sending' AND audience_done = 0 ORDER BY updated_at, id"),
 
+    sending: () => campaigns("SELECT * FROM campaigns WHERE status = 'sending' AND kind <> 'transactional' ORDER BY id"),
+
     counts: async (campaignId) => {
       const out = Object.fromEntries(SEND_STATES.map((s) => [s, 0])) as Record<SendState, number>;
       for (const r of await db.read('SELECT state, COUNT(*) AS n FROM sends WHERE campaign_id = ? GROUP BY state', [campaignId])) {
