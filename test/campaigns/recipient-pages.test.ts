@@ -2,7 +2,7 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import type { CampaignRecord } from '../../src/core/campaigns/ports.ts';
-import { signToken, type LinkClaims } from '../../src/core/content/links.ts';
+import { signToken, type LinkClaims } from '../../src/core/tracking/tokens.ts';
 import { CampaignSpecSchema } from '../../src/core/schemas/campaign.ts';
 import { createServer } from '../../src/http.ts';
 import { createCampaignStore } from '../../src/store/campaigns/campaign-store.ts';

@@ -1,6 +1,6 @@
 import Handlebars from 'handlebars';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { verifyToken } from '../../src/core/content/links.ts';
+import { verifyToken } from '../../src/core/tracking/tokens.ts';
 import { getSetting } from '../../src/store/system/settings-store.ts';
 import { dialects } from '../helpers/databases.ts';
 import { ADMIN_AUTH, jsonRequest, openApp, WRITE_AUTH } from '../helpers/tailor.ts';

@@ -1,4 +1,4 @@
-import { signToken, verifyToken, type LinkClaims } from '../content/links.ts';
+import { signToken, verifyToken, type LinkClaims } from '../tracking/tokens.ts';
 import type { TemplateService } from '../content/template-service.ts';
 import { TailorError } from '../errors.ts';
 import { validateMessage } from '../ingest/validate-message.ts';
@@ -56,7 +56,7 @@ const TOPIC_PREFIX = topicPurpose('');
 /**
  * The pages a recipient reaches from an email: unsubscribe (RFC 8058 one-click, and its
  * confirmation page), preferences, and view in browser. Every link is a signed token
- * (content/links.ts); a token that does not verify is a 400, whatever else is wrong with it.
+ * (tracking/tokens.ts); a token that does not verify is a 400, whatever else is wrong with it.
  *
  * Reading a page never changes anything (link scanners fetch every GET). A change is an event on
  * the profile (`Unsubscribed`, Segment's email semantic event) carrying Segment's consent object,

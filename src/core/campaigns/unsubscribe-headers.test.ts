@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { verifyToken } from '../content/links.ts';
+import { verifyToken } from '../tracking/tokens.ts';
 import { unsubscribeHeaders, unsubscribeUrl } from './unsubscribe-headers.ts';
 
 const SECRET = 'unit-test-secret';

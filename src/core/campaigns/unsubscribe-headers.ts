@@ -1,4 +1,4 @@
-import { signToken } from '../content/links.ts';
+import { signToken } from '../tracking/tokens.ts';
 
 /**
  * The unsubscribe headers of a marketing message (RFC 2369 `List-Unsubscribe`, RFC 8058 one-click).
@@ -9,7 +9,7 @@ import { signToken } from '../content/links.ts';
 
 /**
  * The one-click URL for one recipient of one campaign: the same signed token as the template's
- * `unsubscribe_url` (content/links.ts), without the template id, which one-click does not need.
+ * `unsubscribe_url` (tracking/tokens.ts), without the template id, which one-click does not need.
  * One HMAC over a short string: cheap enough per message.
  */
 export function unsubscribeUrl(publicUrl: string, secret: string, profileId: string, campaignId?: string): string {

@@ -1,7 +1,7 @@
 import { TailorError } from '../errors.ts';
 import type { ProfileQueriesPort } from '../profiles/ports.ts';
 import type { SegmentQueriesPort } from '../segments/queries.ts';
-import { recipientLinks } from './links.ts';
+import { recipientLinks } from '../tracking/tokens.ts';
 import type { RecommendationsReader } from './recommendations/recs-service.ts';
 import { renderContext, type ContextProfile } from './render-context.ts';
 import type { TemplateDeps } from './template-service.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { BlockSource } from './blocks.ts';
 import { compileTemplate, type TemplateSource } from './compile.ts';
-import { recipientLinks, signToken, verifyToken } from './links.ts';
+import { recipientLinks, signToken, verifyToken } from '../tracking/tokens.ts';
 import { lintTemplate } from './lint.ts';
 import { wrapStructuralLiquid } from './mjml-liquid.ts';
 import { prepareTemplate } from './render.ts';
