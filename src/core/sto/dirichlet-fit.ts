@@ -29,27 +29,49 @@ export interface DirichletData {
   totalsAtLeast: number[];
 }
 
-/** Builds the tallies from profiles' counts; `group` indexes `means`. Profiles with no events carry no information and are skipped. */
-export function tally(profiles: Iterable<{ counts: ArrayLike<number>; group: number }>, means: readonly (readonly number[])[]): DirichletData {
-  const groups: GroupTally[] = means.map((mean) => ({ mean, atLeast: mean.map(() => []) }));
-  const totals: number[] = [];
-  const bump = (a: number[], upTo: number) => {
-    while (a.length < upTo) a.push(0);
-    for (let j = 0; j < upTo; j++) a[j]!++;
-  };
-  for (const p of profiles) {
+/**
+ * Collects the tallies one profile at a time (a fit streams pages of profiles and keeps only
+ * these); the groups' means are attached at the end, once they are known.
+ */
+export class Tally {
+  private readonly atLeast = new Map<number, number[][]>();
+  private readonly totals: number[] = [];
+
+  constructor(private readonly bins: number) {}
+
+  /** Adds one profile's counts (non-negative integers); a profile with no events carries no information and is skipped. */
+  add(counts: ArrayLike<number>, group: number): void {
     let n = 0;
-    const g = groups[p.group]!;
-    for (let k = 0; k < p.counts.length; k++) {
-      const c = p.counts[k]!;
-      if (c > 0) {
-        bump(g.atLeast[k]!, c);
-        n += c;
-      }
+    let g = this.atLeast.get(group);
+    for (let k = 0; k < this.bins; k++) {
+      const c = counts[k] ?? 0;
+      if (c <= 0) continue;
+      if (!g) this.atLeast.set(group, (g = Array.from({ length: this.bins }, () => [])));
+      bump(g[k]!, c);
+      n += c;
     }
-    if (n > 0) bump(totals, n);
+    if (n > 0) bump(this.totals, n);
   }
-  return { groups, totalsAtLeast: totals };
+
+  /** The fit's input, with each group's prior mean (`means[group]`). */
+  data(means: readonly (readonly number[])[]): DirichletData {
+    return {
+      groups: [...this.atLeast].map(([g, atLeast]) => ({ mean: means[g]!, atLeast })),
+      totalsAtLeast: this.totals,
+    };
+  }
+}
+
+function bump(a: number[], upTo: number): void {
+  while (a.length < upTo) a.push(0);
+  for (let j = 0; j < upTo; j++) a[j]!++;
+}
+
+/** The tallies of profiles' counts in one go; `group` indexes `means`. */
+export function tally(profiles: Iterable<{ counts: ArrayLike<number>; group: number }>, means: readonly (readonly number[])[]): DirichletData {
+  const t = new Tally(means[0]?.length ?? 0);
+  for (const p of profiles) t.add(p.counts, p.group);
+  return t.data(means);
 }
 
 /** Σ_j atLeast[j] / (x + j) = Σ_profiles [ψ(c + x) − ψ(x)]. */
