@@ -1,7 +1,8 @@
 import { MIN_TIME } from '../identity/dates.ts';
 import { durationMs, type Count, type EventRule, type PropFilter } from '../schemas/segment-rule.ts';
 import { compileComparison, jsonOperand } from './compile-comparison.ts';
-import { and, FALSE, not, param, profileIn, raw, sql, TRUE, type Sql, type SqlDialect } from './compile-fragment.ts';
+import { and, FALSE, not, or, param, profileIn, raw, sql, TRUE, type Sql, type SqlDialect } from './compile-fragment.ts';
+import { FLAG_PROPERTIES, humanOnly } from './human-events.ts';
 
 /**
  * Event rules as set-based subqueries: the profiles of `SELECT profile_id FROM events … GROUP BY …
@@ -30,7 +31,14 @@ function inE(d: SqlDialect, alias: string, name: string, where: readonly PropFil
   // years 0001-9999), and PostgreSQL could not bind such an instant (pg writes it as a BC date).
   if (within !== undefined && now - within >= MIN_TIME) parts.push(sql`${raw(alias)}.timestamp > ${ts(d, now - within)}`);
   for (const f of where ?? []) parts.push(compileComparison(jsonOperand(d, `${alias}.properties`, f.property), f.op, f.value));
+  parts.push(humanFilter(d, alias, name, where));
   return and(parts);
+}
+
+/** Machine opens and bot clicks leave email rules (human-events.ts): neither flag is JSON `true`. */
+function humanFilter(d: SqlDialect, alias: string, name: string, where: readonly PropFilter[] | undefined): Sql {
+  if (!humanOnly(name, where)) return TRUE;
+  return not(or(FLAG_PROPERTIES.map((k) => jsonOperand(d, `${alias}.properties`, k).isBoolean(true))));
 }
 
 /** Profiles with at least `n` events matching `cond` (`n >= 1`). */
@@ -70,6 +78,7 @@ function notFollowed(d: SqlDialect, r: EventRule, now: number): Sql {
     sql`b.timestamp <= ${end}`,
     sql`b.timestamp <= ${ts(d, now)}`,
     bWhere,
+    humanFilter(d, 'b', nf.event, nf.where),
   ]);
   // Without ANALYZE statistics SQLite's planner searches b by (name, timestamp) — every b event in
   // the store per a — instead of by (profile_id, timestamp): 215 s against 1.6 s on 10M events.

@@ -1,6 +1,7 @@
 import { DAY_MS, featureDef, featureValue, isWindowed } from '../features/catalog.ts';
 import { durationMs, ruleKind, type Count, type EventRule, type Op, type PropFilter, type Rule } from '../schemas/segment-rule.ts';
 import { compareValue, getPath } from './compare.ts';
+import { countsForRule } from './human-events.ts';
 import { ruleFeatureValue } from './prepare-values.ts';
 import type { EvalEvent, ProfileData } from './profile-data.ts';
 
@@ -115,7 +116,7 @@ function matching(d: ProfileData, name: string, where: PropFilter[] | undefined,
   const inWindow: EvalEvent[] = [];
   let nextArrival: number | null = null;
   for (const e of d.events) {
-    if (e.name !== name || !passes(e, where)) continue;
+    if (e.name !== name || !passes(e, where) || !countsForRule(name, where, e.properties)) continue;
     if (e.timestamp > now) nextArrival = min(nextArrival, e.timestamp);
     else if (within === undefined || e.timestamp > now - within) inWindow.push(e);
   }
