@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { TailorError } from '../../core/errors.ts';
 import { parseDate } from '../../core/identity/dates.ts';
 import type { ClusterService, ClusterSpecInput } from '../../core/ml/cluster-service.ts';
+import type { LiveScoring } from '../../core/ml/predict/live-scoring.ts';
 import type { PredictService } from '../../core/ml/predict/service.ts';
 import type { PredictSpecInput } from '../../core/ml/predict/spec.ts';
 import { modelDocument, type ModelKindName, type RegistryPort } from '../../core/ml/registry.ts';
@@ -12,6 +13,7 @@ export interface ModelRoutesService {
   predict: Pick<PredictService, 'train' | 'score' | 'model'>;
   cluster: Pick<ClusterService, 'run'>;
   registry: Pick<RegistryPort, 'list' | 'get'>;
+  live: Pick<LiveScoring, 'predict'>;
 }
 
 /** `asOf` in a body: an ISO-8601 date or date-time, or absent (now). */
@@ -25,7 +27,8 @@ function asOfOf(b: Record<string, unknown>): number | undefined {
 /**
  * Admin API over the model registry: list and show versions, train a predictive model, score with
  * one, run a clustering. Training and clustering run on the model worker thread, so the server
- * keeps answering while they run; the request waits for the result.
+ * keeps answering while they run; the request waits for the result. `predict` scores one profile
+ * or one feature vector in-process in about a millisecond, for callers that decide at send time.
  */
 export function modelRoutes(app: FastifyInstance, svc: ModelRoutesService, keys: AuthKeys): void {
   const admin = { preValidation: async (req: FastifyRequest) => void requireRole(req, keys, 'admin') };
@@ -63,4 +66,7 @@ export function modelRoutes(app: FastifyInstance, svc: ModelRoutesService, keys:
     const r = await svc.predict.score(ref(req), asOfOf(b));
     return { model: modelDocument(r.model), ...r.run };
   });
+
+  // {profileId} or {features: {name: value, …}} → {model, version, score, …}; see LiveScoring.predict.
+  app.post('/v1/models/:ref/predict', admin, async (req) => svc.live.predict(ref(req), req.body ?? null));
 }
