@@ -44,6 +44,18 @@ describe('feature matrix', () => {
     expect(Array.from(unseen.scaled.data.subarray(3, 6))).toEqual([0, 0, 0]);
   });
 
+  it('keeps a known numeric column numeric when no training row has a value (imputed 0, with its indicator)', () => {
+    const none = [{ opens: null, plan: 'a' }, { opens: null, plan: 'b' }];
+    // From the data alone, a column with no values is a category…
+    expect(inferColumns(none, ['opens'])).toEqual([{ name: 'opens', kind: 'category' }]);
+    // …but the catalog says it is a number: it stays one, so a later value is read as a number.
+    const cols = inferColumns(none, ['opens', 'plan'], { opens: 'number', plan: 'category' });
+    expect(cols).toEqual([{ name: 'opens', kind: 'number', log: false }, { name: 'plan', kind: 'category' }]);
+    const t = fitTransform(none, cols, 'none');
+    expect(t.featureNames).toEqual(['opens', 'opens_missing', 'plan=a', 'plan=b']);
+    expect(Array.from(transform(t, [{ opens: 4, plan: 'b' }, { opens: null, plan: 'a' }]).scaled.data)).toEqual([4, 0, 0, 1, 0, 1, 1, 0]);
+  });
+
   it('min-max scales to 0..1 and leaves a constant column centred', () => {
     const t = fitTransform([{ a: 2, c: 7 }, { a: 4, c: 7 }, { a: 6, c: 7 }], [{ name: 'a', kind: 'number' }, { name: 'c', kind: 'number' }], 'minmax');
     expect(Array.from(transform(t, [{ a: 2, c: 7 }, { a: 6, c: 7 }, { a: 4, c: 7 }]).scaled.data)).toEqual([0, 0, 1, 0, 0.5, 0]);

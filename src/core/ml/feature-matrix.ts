@@ -48,14 +48,20 @@ function toNumber(v: unknown): number | null {
 
 const isMissing = (v: unknown): boolean => v === null || v === undefined || v === '' || (typeof v === 'number' && !Number.isFinite(v));
 
-/** Column kinds from the data: a column whose present values are all numbers (or numeric strings) is numeric. */
-export function inferColumns(rows: readonly Row[], names: readonly string[]): ColumnSpec[] {
+/**
+ * Column kinds from the data: a column whose present values are all numbers (or numeric strings) is
+ * numeric. `known` kinds (the feature catalog's) win over the data: a numeric feature that no
+ * training row has yet (days_since_open before any email was tracked) stays numeric — imputed, with
+ * its indicator — rather than becoming a one-level category that every later value falls out of.
+ */
+export function inferColumns(rows: readonly Row[], names: readonly string[], known: Readonly<Record<string, ColumnSpec['kind']>> = {}): ColumnSpec[] {
   return names.map((name) => {
     const present = rows.map((r) => r[name]).filter((v) => !isMissing(v));
-    const numeric = present.length > 0 && present.every((v) => toNumber(v) !== null);
+    const kind = Object.hasOwn(known, name) ? known[name] : undefined;
+    const numeric = kind === 'number' || (kind === undefined && present.length > 0 && present.every((v) => toNumber(v) !== null));
     if (!numeric) return { name, kind: 'category' as const };
-    const xs = present.map((v) => toNumber(v)!);
-    return { name, kind: 'number' as const, log: xs.every((x) => x >= 0) && skewness(xs) > 1 };
+    const xs = present.map((v) => toNumber(v)).filter((v): v is number => v !== null);
+    return { name, kind: 'number' as const, log: xs.length > 0 && xs.every((x) => x >= 0) && skewness(xs) > 1 };
   });
 }
 

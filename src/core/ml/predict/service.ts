@@ -8,7 +8,7 @@ import { baselineOf, type ModelRecord, type RegistryPort, type ScoreRun } from '
 import type { ModelKind, Task } from '../supervised/model.ts';
 import { holdoutSplit } from '../validation/index.ts';
 import type { Evaluation } from './evaluate.ts';
-import { DEFAULT_PREDICTORS, predictSpecSchema, type PredictSpec, type PredictSpecInput } from './spec.ts';
+import { catalogKinds, DEFAULT_PREDICTORS, predictSpecSchema, type PredictSpec, type PredictSpecInput } from './spec.ts';
 import { horizonMs, TARGETS, taskOf, traitLabel, type Outcome, type StoreTarget } from './targets.ts';
 
 /** What training and scoring read from the store (src/store/models/model-data-store.ts). */
@@ -94,7 +94,7 @@ export class PredictService {
       }
     }
     step.next('fitting and evaluating');
-    const { algo, evaluation, artifact, trainScores } = await this.fitAndEvaluate(spec, task, inferColumns(latest.rows, [...features, ...spec.traits]), train, test, latest);
+    const { algo, evaluation, artifact, trainScores } = await this.fitAndEvaluate(spec, task, inferColumns(latest.rows, [...features, ...spec.traits], catalogKinds(features)), train, test, latest);
     const name = spec.name ?? (isTrait ? spec.target.replace(':', '_') : spec.target);
     const full: PredictSpec = { ...spec, name, features };
     // Drift baseline: the scores of the population the model is deployed on, as of training. (Its

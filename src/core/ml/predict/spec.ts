@@ -4,9 +4,20 @@ import { FEATURES } from '../../features/catalog.ts';
 /**
  * A predictive model's training spec, as the CLI and `POST /v1/models/train` give it. Defaults are
  * filled here, so the registry stores the complete spec that produced a version (retraining reuses it).
+ *
+ * The default predictors of every store target (churn, purchase_30d, revenue_90d) include email
+ * engagement — opens_30d, clicks_30d (the feature module counts human opens and clicks only) and
+ * days_since_open — so models learn from tracking as soon as it fills them. A profile with no email
+ * events has 0 opens and clicks (a count, truly zero) and no days_since_open: that one is imputed
+ * with the training median plus the indicator column `days_since_open_missing` ("never opened" is
+ * information, feature-matrix.ts). `features` in the spec replaces the list, to leave them out.
  */
 export const DEFAULT_PREDICTORS = ['recency_days', 'frequency', 'monetary', 'aov', 'tenure_days', 'orders_90d', 'revenue_90d',
   'opens_30d', 'clicks_30d', 'days_since_open', 'top_category'];
+
+/** The column kinds of catalog features, whatever the training rows hold (feature-matrix.ts inferColumns). */
+export const catalogKinds = (features: readonly string[]): Record<string, 'number' | 'category'> =>
+  Object.fromEntries(features.map((f) => [f, FEATURES[f]?.kind === 'number' ? 'number' as const : 'category' as const]));
 
 /** Features a model may read: the event-derived ones (not RFM or other models' outputs, which are computed as of now only). */
 export const PREDICTOR_FEATURES = Object.keys(FEATURES).filter((f) => FEATURES[f]!.kind !== 'time' && !/^(rfm_|cluster$|churn_risk$|purchase_propensity$|predicted_revenue_90d$|p_alive$|clv$)/.test(f));
