@@ -13,6 +13,8 @@ declare module 'fastify' {
      * it says otherwise), none elsewhere. `write` is the ingest routes': the admin key passes too.
      */
     auth?: Role | 'none';
+    /** `tracking`: the pixel and redirect's own per-IP limit (mail proxies fetch for many people from one address). */
+    limit?: 'tracking';
   }
 }
 

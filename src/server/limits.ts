@@ -10,6 +10,12 @@ export interface ServerLimits {
   ingestPerMinute: number;
   /** Requests per minute per IP address to the public pages; 0: no limit. */
   publicPerMinute: number;
+  /**
+   * Requests per minute per IP address to the open pixel and click redirect; 0: no limit. Higher
+   * than the pages': Apple's, Google's and Yahoo's image proxies fetch for many recipients from a
+   * few addresses, and a refused pixel is an open lost.
+   */
+  trackingPerMinute: number;
 }
 
 /** Node's own default, said here so that it is a decision: 16 KB of request line and headers, else a 431. */
@@ -47,4 +53,5 @@ export const DEFAULT_LIMITS: Omit<ServerLimits, 'maxConnections'> = {
   requestTimeoutMs: 30_000,
   ingestPerMinute: 600_000,
   publicPerMinute: 600,
+  trackingPerMinute: 60_000,
 };

@@ -39,13 +39,14 @@ export const requestGuards = fp(async (app: FastifyInstance, opts: { keys: AuthK
     const role = roleOf(headerKey(req), opts.keys);
     return role ? `key:${role}` : `ip:${req.ip}`;
   };
-  const { ingestPerMinute, publicPerMinute } = opts.limits;
+  const { ingestPerMinute, publicPerMinute, trackingPerMinute } = opts.limits;
   const ingest = ingestPerMinute > 0 ? app.rateLimit({ max: ingestPerMinute, timeWindow: 60_000, keyGenerator: perKey }) : undefined;
   const pub = publicPerMinute > 0 ? app.rateLimit({ max: publicPerMinute, timeWindow: 60_000 }) : undefined;
+  const tracking = trackingPerMinute > 0 ? app.rateLimit({ max: trackingPerMinute, timeWindow: 60_000 }) : undefined;
   app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
     if (!req.routeOptions.url) return;
     const needed = neededRole(req);
-    const limiter = needed === 'write' ? ingest : needed === undefined ? pub : undefined;
+    const limiter = needed === 'write' ? ingest : needed !== undefined ? undefined : req.routeOptions.config?.limit === 'tracking' ? tracking : pub;
     if (limiter) await limiter.call(app, req, reply);
   });
 

@@ -28,6 +28,7 @@ import { explainRecipient } from '../core/campaigns/explain.ts';
 import { TailorError } from '../core/errors.ts';
 import { validateMessage } from '../core/ingest/validate-message.ts';
 import { unsubscribeHeaders, unsubscribeUrl } from '../core/campaigns/unsubscribe-headers.ts';
+import { trackMessage } from '../core/tracking/track-message.ts';
 import type { TemplateDeps } from '../core/content/template-service.ts';
 import { armsOf } from '../core/experiments/design.ts';
 import type { ExperimentService } from '../core/experiments/service.ts';
@@ -100,6 +101,7 @@ export function wireCampaigns(b: Base, d: {
   const content = new CampaignContent({
     templates: d.templates, contextFor: d.contextFor, contextsFor: d.contextsFor,
     arms: async (name) => new Map(armsOf((await d.experiments.get(name)).spec).map((a) => [a.key, a.content])),
+    track: async (c, row, message) => trackMessage(message, { ...row, campaignId: c.id }, c.spec.tracking, b.config.publicUrl, await d.secret()),
   });
   const policy: GlobalPolicy = {
     caps: parseCaps(b.config.frequencyCaps), quietHours: parseQuietHours(b.config.quietHours), defaultZone: b.config.defaultTimezone,
@@ -157,6 +159,8 @@ export function wireCampaigns(b: Base, d: {
   const reports = createReportInbox(reportIntake, () => ({ sharedSecret: b.config.webhookSecret, sendgridPublicKey: b.config.sendgridPublicKey }), b.now);
   return {
     campaigns, transactional, suppressions, pages, reportIntake, reports,
+    /** Campaign records and send rows by message id, for tracking. */
+    records: campaignRecords,
     /** Why a person did or did not get a campaign (explain.ts). */
     explain: (c: CampaignRecord, profileRef: string) => explainRecipient({
       sends: campaignRecords, lookup, suppressions, queue, policy, now: b.now, resolveProfile: (ref) => d.profiles.resolve({ id: ref }),

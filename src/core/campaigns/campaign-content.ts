@@ -11,6 +11,8 @@ export interface ContentDeps {
   arms(experiment: string): Promise<Map<string, Record<string, unknown>>>;
   /** The batch form of contextFor (content/recipient-context.ts), for `prefetch`. */
   contextsFor?: (profileIds: readonly string[]) => Promise<Map<string, (extras: Parameters<TemplateDeps['contextFor']>[1]) => Record<string, unknown>>>;
+  /** Makes a rendered message ready for open and click tracking (tracking/track-message.ts); none: sent as rendered. */
+  track?: (c: CampaignRecord, row: Pick<SendRow, 'profileId' | 'step' | 'arm' | 'messageId'>, message: RenderedMessage) => Promise<RenderedMessage>;
 }
 
 export type Rendered = { ok: true; message: RenderedMessage; fromName: string | undefined; template: string; version: number } | { ok: false; error: string };
@@ -73,7 +75,8 @@ export class CampaignContent {
 
   /**
    * `inertLinks`: a test send's unsubscribe, preferences and view links point nowhere, so that a
-   * tester who clicks them does not unsubscribe the profile the message was rendered for.
+   * tester who clicks them does not unsubscribe the profile the message was rendered for; and it is
+   * not tracked, so that a tester's clicks neither count nor identify their browser as that profile.
    */
   async render(c: CampaignRecord, row: Pick<SendRow, 'profileId' | 'step' | 'arm' | 'messageId'>, event?: Record<string, unknown>,
     opts: { inertLinks?: boolean } = {}): Promise<Rendered> {
@@ -110,7 +113,8 @@ export class CampaignContent {
     if (!r.ok) return r;
     const { ok: _ok, ...message } = r;
     if (subjectText !== undefined) message.subject = subjectText;
-    return { ok: true, message, fromName: typeof arm?.from_name === 'string' ? arm.from_name : undefined, template: t.template.name, version: t.version.version };
+    const sent = this.d.track && !opts.inertLinks ? await this.d.track(c, row, message) : message;
+    return { ok: true, message: sent, fromName: typeof arm?.from_name === 'string' ? arm.from_name : undefined, template: t.template.name, version: t.version.version };
   }
 
   private renderText(src: string, context: Record<string, unknown>): string {

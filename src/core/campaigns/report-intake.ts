@@ -55,6 +55,8 @@ export interface SendMatch {
   email: string | null;
   /** An identity of the (live) profile that ingest resolves to it; null when it has none (erased). */
   identity: { userId: string } | { anonymousId: string } | { email: string } | null;
+  /** When the transport accepted it (null: not yet, or never). */
+  sentAt: number | null;
 }
 
 /** What intake reads about sends. Each map is keyed by what was asked (ids; tokens; lower-cased addresses). */

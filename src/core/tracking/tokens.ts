@@ -27,6 +27,8 @@ export interface TokenClaims {
   l?: string | undefined;
   /** The click's destination, signed with the rest so the redirect can never point elsewhere. */
   u?: string | undefined;
+  /** How many tracked links the message has (click tokens; the classifier's "every link at once"). */
+  n?: number | undefined;
   /** Expiry, epoch ms (identify tokens). */
   x?: number | undefined;
 }

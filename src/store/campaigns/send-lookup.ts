@@ -1,11 +1,11 @@
 import type { FeedbackKey, SendLookup, SendMatch } from '../../core/campaigns/report-intake.ts';
 import type { PiiCodec } from '../../core/pii-codec.ts';
-import { toInt } from '../sql/codec.ts';
+import { fromTsOrNull, toInt } from '../sql/codec.ts';
 import type { Database } from '../sql/database.ts';
 import { inIds } from '../sql/id-list.ts';
 
-type Row = { message_id: string; campaign_id: string; step: unknown; arm: string | null; profile_id: string; email: string | null };
-const COLUMNS = 'message_id, campaign_id, step, arm, profile_id, email';
+type Row = { message_id: string; campaign_id: string; step: unknown; arm: string | null; profile_id: string; email: string | null; sent_at: unknown };
+const COLUMNS = 'message_id, campaign_id, step, arm, profile_id, email, sent_at';
 /** Rows that went out, or may have (a sender died mid-transaction): a report can only be about these. */
 const WENT_OUT = `state IN ('sent', 'sending')`;
 /** Merges chain rarely; a longer chain than this is a loop in bad data, not a profile. */
@@ -53,7 +53,7 @@ export function createSendLookup(db: Database, codec: PiiCodec): SendLookup {
     const who = await identities(rows.map((r) => r.profile_id));
     return rows.map((r) => ({
       messageId: r.message_id, campaignId: r.campaign_id, step: toInt(r.step), arm: r.arm, profileId: r.profile_id, email: r.email,
-      identity: who.get(r.profile_id) ?? null,
+      identity: who.get(r.profile_id) ?? null, sentAt: fromTsOrNull(r.sent_at),
     }));
   }
 
