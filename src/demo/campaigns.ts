@@ -3,7 +3,8 @@ import { DAY, HOUR } from './local-time.ts';
 
 /**
  * The demo shop's email calendar over the history window: one campaign a week, on Tuesdays at
- * 08:00 UTC, alternating a sale (with a coupon) and a new-arrivals newsletter. It depends only on
+ * 08:00 UTC (every fourth week on the Saturday instead, so that the history shows how people read at
+ * weekends too), alternating a sale (with a coupon) and a new-arrivals newsletter. It depends only on
  * the end date, so every seed shares it. Each campaign counts as sent to every customer who had
  * signed up by then; only opens and clicks are recorded as events.
  */
@@ -31,7 +32,8 @@ export function demoCampaigns(start: number, end: number): DemoCampaign[] {
   const startDay = Math.ceil(start / DAY);
   const firstTuesday = startDay + ((5 - (startDay % 7) + 7) % 7);
   for (let day = firstTuesday, n = 0; day * DAY + 8 * HOUR < end; day += 7, n++) {
-    const sentAt = day * DAY + 8 * HOUR;
+    const sentAt = (n % 4 === 3 ? day + 4 : day) * DAY + 8 * HOUR;
+    if (sentAt >= end) break;
     const date = new Date(sentAt).toISOString().slice(0, 10);
     const season = SEASONS[new Date(sentAt).getUTCMonth()]!;
     const sale = n % 2 === 0;

@@ -3,6 +3,7 @@ import { CATEGORIES } from './catalog.ts';
 import { DAY, MINUTE } from './local-time.ts';
 import { asciiFold, NAMES, surnameFor } from './names.ts';
 import { fillPattern, pickPlace } from './places.ts';
+import { drawHabits, uniformHabits, type ReadingHabits } from './responder/reading-habits.ts';
 import { rngFor, type Rng } from '../core/prng.ts';
 
 /**
@@ -35,14 +36,19 @@ export interface DemoCustomer {
   preferredHour: number;
   /** Relative interest per category (same order as CATEGORIES). */
   categoryWeights: number[];
+  /** When and how they read email (responder/reading-habits.ts): ground truth, never read by models. */
+  habits: ReadingHabits;
 }
+
+/** `habits: false` plants no reading hours (every inbox check at a random hour): the control for send-time tests. */
+export interface CustomerOptions { habits?: boolean | undefined }
 
 // Reserved for documentation (RFC 2606 / RFC 6761): demo data must never reach a real inbox.
 const EMAIL_DOMAINS = ['example.com', 'example.net', 'example.org', 'mail.example', 'inbox.example'];
 // Hours people shop and read mail: morning commute, lunch, and (most of all) the evening.
 const HOUR_WEIGHTS = [0, 0, 0, 0, 0, 0, 0.5, 2, 4, 3, 2, 2.5, 4, 3, 2, 2, 2, 2.5, 4, 6, 7, 6, 4, 1.5];
 
-export function demoCustomer(seed: number, index: number, end: number, segmentOffset: number): DemoCustomer {
+export function demoCustomer(seed: number, index: number, end: number, segmentOffset: number, opts: CustomerOptions = {}): DemoCustomer {
   const rng = rngFor(seed, 'customer', index);
   const segment = segmentFor(index, segmentOffset);
   const b = BEHAVIOURS[segment];
@@ -53,7 +59,7 @@ export function demoCustomer(seed: number, index: number, end: number, segmentOf
   const firstName = rng.pick(gender === 'male' ? pool.male : gender === 'female' ? pool.female : rng.chance(0.5) ? pool.female : pool.male);
   const lastName = surnameFor(place.names, rng.pick(pool.last), gender);
   const signupAt = end - Math.round(rng.float(b.signupDaysAgo[0], b.signupDaysAgo[1]) * DAY / MINUTE) * MINUTE;
-  return {
+  const c: Omit<DemoCustomer, 'habits'> = {
     index,
     userId: `cust-${seed}-${String(index + 1).padStart(6, '0')}`,
     anonymousId: `${rng.hex(8)}-${rng.hex(4)}-4${rng.hex(3)}-a${rng.hex(3)}-${rng.hex(12)}`,
@@ -75,6 +81,9 @@ export function demoCustomer(seed: number, index: number, end: number, segmentOf
     // Dirichlet-like: most customers care about two or three categories.
     categoryWeights: CATEGORIES.map(() => rng.gamma(1) ** 2 + 0.02),
   };
+  // From a stream of their own, so that planting habits changes nothing else about a customer.
+  const habitRng = rngFor(seed, 'habits', index);
+  return { ...c, habits: opts.habits === false ? uniformHabits(habitRng) : drawHabits(habitRng, c.preferredHour) };
 }
 
 /** Realistic local parts; the customer number keeps every address unique (a shared address would merge two people). */

@@ -25,7 +25,13 @@ export const DEFAULT_DEMO_END = new Date('2026-11-01T00:00:00Z');
 export const HISTORY_DAYS = 365;
 export const DEMO_SOURCE = 'demo';
 
-export interface DemoSpec { customers: number; seed: number; end?: Date | undefined }
+export interface DemoSpec {
+  customers: number;
+  seed: number;
+  end?: Date | undefined;
+  /** false: no planted reading hours (every inbox check at a random hour), the control for send-time tests. Default true. */
+  habits?: boolean | undefined;
+}
 
 export interface DemoDataSet {
   start: number;
@@ -46,12 +52,19 @@ export function demoDataSet(spec: DemoSpec): DemoDataSet {
     products,
     *customers() {
       for (let i = 0; i < spec.customers; i++) {
-        const customer = demoCustomer(spec.seed, i, end, segmentOffset);
+        const customer = demoCustomer(spec.seed, i, end, segmentOffset, { habits: spec.habits });
         const history = plantConsent(spec.seed, customer, customerHistory(ctx, customer), end);
         yield { customer, messages: history.map((e, n) => toMessage(e, customer, `demo:${spec.seed}:${i + 1}:${n + 1}`)) };
       }
     },
   };
+}
+
+/** The customers alone (cheap: no history), as demoDataSet makes them; the responder looks recipients up in these. */
+export function* demoCustomers(spec: DemoSpec): Generator<DemoCustomer> {
+  const end = (spec.end ?? DEFAULT_DEMO_END).getTime();
+  const segmentOffset = rngFor(spec.seed, 'segments').next();
+  for (let i = 0; i < spec.customers; i++) yield demoCustomer(spec.seed, i, end, segmentOffset, { habits: spec.habits });
 }
 
 /** Ids by sender: the browser has the anonymous id (and the user id once signed up); servers have the user id. */

@@ -2,16 +2,18 @@ import type { Behaviour } from './behaviours.ts';
 import type { DemoCampaign } from './campaigns.ts';
 import type { DemoCustomer } from './customers.ts';
 import type { DemoEvent } from './demo-event.ts';
-import { HOUR, MINUTE, nextLocalHour } from './local-time.ts';
+import { HOUR } from './local-time.ts';
+import { CHECK_BOOST, openTime } from './responder/reading-habits.ts';
 import type { Rng } from '../core/prng.ts';
 import type { SessionPlan } from './sessions.ts';
 
 /**
- * Opens and clicks of the campaigns a customer received (those sent after sign-up). Most opens
- * happen at the customer's preferred local hour on the first occasion after the send, so that a
- * send-time model has a signal to learn; the rest at a random later time. A click opens a shop
- * session on the linked page (pushed onto `plans`); for bargain hunters a sale click often ends in
- * an order with the campaign's coupon.
+ * Opens and clicks of the campaigns a customer received (those sent after sign-up). Opens follow
+ * the customer's reading habits (responder/reading-habits.ts): at an inbox check, mostly the daily
+ * one at their habitual local hour (weekday or weekend), and less likely the longer the campaign has
+ * sat in the inbox; so the history holds the signal a send-time model learns from, and the same
+ * model answers the demo's live sends. A click opens a shop session on the linked page (pushed onto
+ * `plans`); for bargain hunters a sale click often ends in an order with the campaign's coupon.
  */
 const LATE_OPEN_RATE = 0.03;
 
@@ -33,11 +35,9 @@ export function email(
     if (k.sentAt < c.signupAt) continue;
     const sale = k.kind === 'sale';
     const quiet = k.sentAt >= window.quietFrom;
-    if (!rng.chance(quiet ? LATE_OPEN_RATE : sale ? openSale : openNews)) continue;
-    const openAt = rng.chance(0.8)
-      ? nextLocalHour(c.timezone, k.sentAt, c.preferredHour) + rng.int(0, 45) * MINUTE + rng.int(0, 59) * 1000
-      : k.sentAt + rng.int(30, 30 * 60) * MINUTE;
-    if (openAt >= window.end) continue;
+    const rate = Math.min(0.95, CHECK_BOOST * (quiet ? LATE_OPEN_RATE : sale ? openSale : openNews));
+    const openAt = openTime(rng, c.habits, c.timezone, k.sentAt, rate, window.end);
+    if (openAt === undefined) continue;
     const ref = { campaign_id: k.id, campaign_name: k.name, email_subject: k.subject };
     events.push({ type: 'track', channel: 'server', at: openAt, event: 'Email Opened', properties: ref });
     if (quiet || !rng.chance(sale ? clickSale : clickNews)) continue;

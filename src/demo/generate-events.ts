@@ -99,6 +99,8 @@ function signUp(rng: Rng, ctx: HistoryContext, c: DemoCustomer): DemoEvent[] {
     timezone: c.timezone, signed_up_at: new Date(c.signupAt).toISOString(),
     // Ground truth for tests only: never an input to features, segments or models.
     demo_segment: c.segment, demo_preferred_hour: c.preferredHour,
+    // How they read email (responder/reading-habits.ts); -1 for no habitual hour (the control data set).
+    demo_weekend_hour: c.habits.weekendHour, demo_reading_hour: c.habits.weekdayHour, demo_mail_client: c.habits.appleMpp ? 'apple_mail_mpp' : 'other',
   };
   if (c.signupAt < ctx.start) {
     return [{ type: 'identify', channel: 'server', at: ctx.start + rng.int(0, 59) * MINUTE, traits }];

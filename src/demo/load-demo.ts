@@ -22,6 +22,8 @@ export interface DemoOptions {
   customers: number;
   seed: number;
   end?: Date | undefined;
+  /** false: plant no reading hours (the control data set for send-time optimisation). Default true. */
+  habits?: boolean | undefined;
   onProgress?: ((done: number, total: number) => void) | undefined;
 }
 
