@@ -21,14 +21,16 @@ export const APPLE_MPP_AGENT = /^Mozilla\/5\.0$/;
 /**
  * Image proxies that fetch only when a person opens the message, so their fetch *is* the human
  * open: Gmail's (Google, "Images now showing", Gmail blog, Dec 2013; the agent ends
- * `(via ggpht.com GoogleImageProxy)`), Yahoo's (Yahoo help SLN28749, "YahooMailProxy"), and
- * Outlook's own fetch when its reader shows images (`ms-office`, `Microsoft Outlook`). Outlook.com's
- * proxy also fetches on view, but with a plain browser agent, so nothing here needs to name it.
+ * `(via ggpht.com GoogleImageProxy)`) and Yahoo's (Yahoo help SLN28749, "YahooMailProxy").
+ * Being proxies, they fetch from the provider's network at the moment of the open, so a fetch a second
+ * after delivery is a person who had the mailbox open; the classifier does not hold timing against
+ * them. Outlook.com's proxy also fetches on view, with a plain browser agent; no signal here flags it
+ * unless it is very fast. Mail clients (Outlook, Thunderbird, Apple Mail with MPP off) are not in this
+ * list: they are people too, but a client-like agent is easy to copy, so timing still applies to them.
  */
 export const READING_PROXY_AGENTS: readonly AgentPattern[] = [
   { name: 'google_image_proxy', re: /GoogleImageProxy|ggpht\.com/, source: 'Gmail blog, "Images now showing" (2013)' },
   { name: 'yahoo_mail_proxy', re: /YahooMailProxy/, source: 'Yahoo help SLN28749, "Yahoo Mail Proxy"' },
-  { name: 'outlook', re: /\bms-office\b|Microsoft Outlook/, source: 'Microsoft, Outlook for Windows agent string (ms-office; MSOffice 16)' },
 ];
 
 /**
