@@ -189,5 +189,23 @@ for (const d of dialects) {
       expect(opens[0]!.machine_open).toBeUndefined();
       expect(opens[0]!.machine_open_cleared).toBe(true);
     });
+
+    it('sends a template that opts out of tracking as rendered, and a campaign can turn tracking off', async () => {
+      await c.t.templates.create({ name: 'plain', subject: 'Plain', body: BODY, tracking: false });
+      const off = await c.t.campaigns.campaigns.create({ name: 'untracked', audience: { profiles: [profileId] }, template: 'plain' });
+      const noClicks = await c.t.campaigns.campaigns.create({ name: 'opens only', audience: { profiles: [profileId] }, template: 'sale', tracking: { clicks: false } });
+      const before = outboxFiles(c.outbox);
+      for (const x of [off, noClicks]) await c.t.campaigns.campaigns.launch(x.id);
+      await drainSends(c.t);
+      const bodies = await Promise.all(outboxFiles(c.outbox).filter((f) => !before.includes(f))
+        .map(async (f) => PostalMime.parse(fs.readFileSync(path.join(c.outbox, f)))));
+      const plain = bodies.find((b) => b.subject === 'Plain')!;
+      const opensOnly = bodies.find((b) => b.subject === 'Sale')!;
+      expect(plain.html).not.toContain('/t/');
+      expect(plain.html).toContain('href="https://shop.test/sale?from=mail"');
+      expect(opensOnly.html).toContain(`${PUBLIC}/t/o/`);
+      expect(opensOnly.html).not.toContain(`${PUBLIC}/t/c/`);
+      expect((await c.t.templates.get('plain')).template.tracking).toBe(false);
+    });
   });
 }

@@ -113,7 +113,8 @@ export class CampaignContent {
     if (!r.ok) return r;
     const { ok: _ok, ...message } = r;
     if (subjectText !== undefined) message.subject = subjectText;
-    const sent = this.d.track && !opts.inertLinks ? await this.d.track(c, row, message) : message;
+    // A template that opts out of tracking is sent as rendered, whatever the campaign asks.
+    const sent = this.d.track && !opts.inertLinks && t.template.tracking ? await this.d.track(c, row, message) : message;
     return { ok: true, message: sent, fromName: typeof arm?.from_name === 'string' ? arm.from_name : undefined, template: t.template.name, version: t.version.version };
   }
 

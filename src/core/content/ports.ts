@@ -6,6 +6,8 @@ export interface TemplateRecord {
   name: string;
   kind: 'marketing' | 'transactional';
   description: string | null;
+  /** Whether messages made from it are tracked (opens and clicks). */
+  tracking: boolean;
   /** The current version. */
   version: number;
   createdAt: number;

@@ -60,7 +60,7 @@ export class TemplateService {
     const t = parseTemplateInput(input);
     if (await this.d.store.find(t.name)) throw new TailorError('conflict', `a template named '${t.name}' already exists`, 'name');
     const now = this.d.now();
-    const template: TemplateRecord = { id: this.d.newId(), name: t.name, kind: t.kind, description: t.description ?? null, version: 1, createdAt: now, updatedAt: now };
+    const template: TemplateRecord = { id: this.d.newId(), name: t.name, kind: t.kind, description: t.description ?? null, tracking: t.tracking, version: 1, createdAt: now, updatedAt: now };
     const version = await this.compileVersion(template.id, 1, t);
     await this.d.store.save(template, version);
     return { template, version };
@@ -70,13 +70,13 @@ export class TemplateService {
   async update(idOrName: string, patch: Record<string, unknown>): Promise<{ template: TemplateRecord; version: TemplateVersion }> {
     const cur = await this.get(idOrName);
     const merged = parseTemplateInput({
-      name: cur.template.name, kind: cur.template.kind, ...(cur.template.description ? { description: cur.template.description } : {}),
+      name: cur.template.name, kind: cur.template.kind, ...(cur.template.description ? { description: cur.template.description } : {}), tracking: cur.template.tracking,
       subject: cur.version.subject, preheader: cur.version.preheader, body: cur.version.body, format: cur.version.format, ...patch,
     });
     const changed = (['subject', 'preheader', 'body', 'format'] as const).some((k) => merged[k] !== cur.version[k]);
     const now = this.d.now();
     const template: TemplateRecord = {
-      ...cur.template, name: merged.name, kind: merged.kind, description: merged.description ?? null, version: cur.template.version + (changed ? 1 : 0), updatedAt: now,
+      ...cur.template, name: merged.name, kind: merged.kind, description: merged.description ?? null, tracking: merged.tracking, version: cur.template.version + (changed ? 1 : 0), updatedAt: now,
     };
     const version = changed ? await this.compileVersion(template.id, template.version, merged) : null;
     await this.d.store.save(template, version);

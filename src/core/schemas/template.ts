@@ -11,6 +11,8 @@ export const TemplateInputSchema = z.strictObject({
   preheader: z.string().max(1000).default(''),
   body: z.string().min(1).max(2_000_000),
   format: z.enum(['mjml', 'html']).default('mjml'),
+  /** Open and click tracking of messages made from it (false: sent as rendered, whatever the campaign says). */
+  tracking: z.boolean().default(true),
 });
 export type TemplateInput = z.output<typeof TemplateInputSchema>;
 

@@ -7,7 +7,7 @@ import { sqliteDoc } from '../../core/segments/compile-comparison.ts';
 function rowToTemplate(r: Record<string, unknown>): TemplateRecord {
   return {
     id: r.id as string, name: r.name as string, kind: r.kind as TemplateRecord['kind'], description: (r.description as string | null) ?? null,
-    version: toInt(r.version), createdAt: toInt(r.created_at), updatedAt: toInt(r.updated_at),
+    tracking: r.tracking === undefined || r.tracking === null || Number(r.tracking) === 1, version: toInt(r.version), createdAt: toInt(r.created_at), updatedAt: toInt(r.updated_at),
   };
 }
 
@@ -49,8 +49,8 @@ export function createTemplateStore(db: Database): TemplateStore {
         throw new TailorError('conflict', `a template named '${t.name}' already exists`, 'name');
       }
       await sql.run('DELETE FROM templates WHERE id = ?', [t.id]);
-      await sql.run('INSERT INTO templates (id, name, kind, description, version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-        [t.id, t.name, t.kind, t.description, t.version, t.createdAt, t.updatedAt]);
+      await sql.run('INSERT INTO templates (id, name, kind, description, tracking, version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+        [t.id, t.name, t.kind, t.description, t.tracking ? 1 : 0, t.version, t.createdAt, t.updatedAt]);
       if (v) {
         await sql.run('INSERT INTO template_versions (template_id, version, subject, preheader, body, format, compiled, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
           [v.templateId, v.version, v.subject, v.preheader, v.body, v.format, toJson(v.compiled), v.createdAt]);
