@@ -14,6 +14,8 @@ const CAMPAIGN_TTL_MS = 60_000;
 export function wireTracking(b: Base, d: {
   secret: () => Promise<string>;
   campaigns: { find(id: string): Promise<CampaignRecord | null> };
+  /** An experiment's id by its name (a campaign names it; results read the id off the events). */
+  experimentId: (name: string) => Promise<string | null>;
   ingest: (messages: Message[]) => Promise<unknown>;
 }): TrackingService {
   const sends: SendLookup = createSendLookup(b.db, plainCodec);
@@ -29,7 +31,7 @@ export function wireTracking(b: Base, d: {
       const hit = cache.get(id);
       if (hit && b.now() - hit.at < CAMPAIGN_TTL_MS) return hit.v;
       const c = await d.campaigns.find(id);
-      const v = c && c.id === id ? { name: c.name, experiment: c.spec.experiment ?? null } : null;
+      const v = c && c.id === id ? { name: c.name, experiment: c.spec.experiment ? await d.experimentId(c.spec.experiment) : null } : null;
       if (cache.size > 1000) cache.clear();
       cache.set(id, { at: b.now(), v });
       return v;

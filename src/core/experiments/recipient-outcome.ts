@@ -1,4 +1,5 @@
-import { CLICK_EVENT, OPEN_EVENT, ORDER_EVENT } from '../features/catalog.ts';
+import { ORDER_EVENT } from '../features/catalog.ts';
+import { CLICK_EVENTS, EMAIL_OPENED } from '../tracking/email-event-names.ts';
 import { orderRevenue } from '../features/rfm.ts';
 import type { Group } from './design.ts';
 import type { Moments } from './means.ts';
@@ -6,15 +7,15 @@ import type { ArmObservation } from './observations.ts';
 
 /**
  * What one recipient did after their send, from their events:
- * - opened / clicked: an "Email Opened" / "Email Clicked" event whose properties.experiment_id is
- *   this experiment's id (the sender stamps it into the tracking links and pixel). Opens flagged
+ * - opened / clicked: an "Email Opened" / "Email Link Clicked" (or the older "Email Clicked") event
+ *   whose properties.experiment_id is this experiment's id (tracking writes it from the campaign). Opens flagged
  *   `machine_open: true` (mail privacy proxies, security scanners) and clicks flagged `bot: true`
  *   are not human and do not count.
  * - converted / revenue: "Order Completed" events within the attribution window after the send,
  *   whether or not the email was opened: that is what makes the holdout comparison incremental.
  * Only events in [sentAt, sentAt + attribution) count.
  */
-export const OUTCOME_EVENTS = [OPEN_EVENT, CLICK_EVENT, ORDER_EVENT];
+export const OUTCOME_EVENTS = [EMAIL_OPENED, ...CLICK_EVENTS, ORDER_EVENT];
 
 export interface OutcomeEvent { name: string; timestamp: number; properties: Record<string, unknown> | null }
 export interface Outcome { opened: boolean; clicked: boolean; converted: boolean; revenue: number }
@@ -28,8 +29,8 @@ export function recipientOutcome(events: readonly OutcomeEvent[], experimentId: 
       out.converted = true;
       out.revenue += orderRevenue(p);
     } else if (p.experiment_id === experimentId) {
-      if (e.name === OPEN_EVENT && p.machine_open !== true) out.opened = true;
-      if (e.name === CLICK_EVENT && p.bot !== true) out.clicked = true;
+      if (e.name === EMAIL_OPENED && p.machine_open !== true) out.opened = true;
+      if (CLICK_EVENTS.includes(e.name) && p.bot !== true) out.clicked = true;
     }
   }
   return out;
