@@ -64,12 +64,12 @@ export function parseCidr(s: string): Cidr {
   return { v: a.v, base: a.n >> BigInt(width - bits), bits };
 }
 
-/** A matcher over a fixed list of CIDRs (parsed once). */
-export function cidrMatcher(cidrs: readonly string[]): (ip: string | null) => boolean {
+export type Ip = Addr;
+
+/** A matcher over a fixed list of CIDRs (parsed once), for an address parsed once by the caller. */
+export function cidrMatcher(cidrs: readonly string[]): (a: Ip | null) => boolean {
   const list = cidrs.map(parseCidr);
-  return (ip) => {
-    if (!ip) return false;
-    const a = parseIp(ip);
+  return (a) => {
     if (!a) return false;
     const width = a.v === 4 ? 32 : 128;
     return list.some((c) => c.v === a.v && a.n >> BigInt(width - c.bits) === c.base);

@@ -1,4 +1,4 @@
-import { cidrMatcher } from './ip-ranges.ts';
+import { cidrMatcher, parseIp, type Ip } from './ip-ranges.ts';
 import {
   APPLE_MPP_AGENT, APPLE_NETWORKS, AUTOMATION_AGENTS, CRAWLER_AGENTS, firstMatch, GATEWAY_NETWORKS, MICROSOFT_FILTER_NETWORKS,
   READING_PROXY_AGENTS, SCANNER_AGENTS,
@@ -58,6 +58,7 @@ export const NEAR_DECOY_MS = 10_000;
 const isApple = cidrMatcher(APPLE_NETWORKS.cidrs);
 const isGateway = cidrMatcher(GATEWAY_NETWORKS.cidrs);
 const isMicrosoftFilter = cidrMatcher(MICROSOFT_FILTER_NETWORKS.cidrs);
+const addr = (ip: string | null): Ip | null => (ip ? parseIp(ip) : null);
 
 /** Reasons from the user agent that apply to both kinds of hit. */
 function agentReasons(ua: string | null, reasons: string[]): void {
@@ -73,11 +74,12 @@ const soon = (h: OpenHit, ms: number): boolean => h.deliveredAt !== null && h.at
 export function classifyOpen(h: OpenHit): Verdict {
   const reasons: string[] = [];
   const ua = h.userAgent?.trim() ?? '';
+  const ip = addr(h.ip);
   if (APPLE_MPP_AGENT.test(ua)) reasons.push('apple_mpp_agent');
-  if (isApple(h.ip)) reasons.push('apple_network');
+  if (isApple(ip)) reasons.push('apple_network');
   agentReasons(h.userAgent, reasons);
   // Gateways only; Microsoft's filtering blocks are left out for opens (see known-agents.ts).
-  if (isGateway(h.ip)) reasons.push('scanner_network');
+  if (isGateway(ip)) reasons.push('scanner_network');
   if (h.method === 'HEAD') reasons.push('head_request');
   // A reading proxy (Gmail's, Yahoo's) fetches because a person opened the message, however soon.
   if (soon(h, OPEN_SOON_MS) && !firstMatch(ua, READING_PROXY_AGENTS)) reasons.push('soon_after_delivery');
@@ -96,7 +98,8 @@ export function classifyClick(h: ClickHit): Verdict {
     reasons.push('near_decoy');
   }
   if (isBurst(h, clicks)) reasons.push('link_burst');
-  if (isGateway(h.ip) || isMicrosoftFilter(h.ip)) reasons.push('scanner_network');
+  const ip = addr(h.ip);
+  if (isGateway(ip) || isMicrosoftFilter(ip)) reasons.push('scanner_network');
   if (h.method === 'HEAD') reasons.push('head_request');
   if (soon(h, CLICK_SOON_MS)) reasons.push('soon_after_delivery');
   return { machine: reasons.length > 0, reasons };
