@@ -27,11 +27,31 @@ export function siteSnippet(publicUrl: string): string {
   url.searchParams.delete(PARAM);
   try { w.history.replaceState(w.history.state, '', url.pathname + url.search + url.hash); } catch (e) { /* a sandboxed page */ }
 
+  // Events recorded before the address bar was cleared (a page() called before this script ran)
+  // carry the token in their page context: take it out of every event on its way out.
+  var TOKEN_RE = new RegExp('([?&])' + PARAM + '=[^&#]*&?', 'g');
+  function scrub(v) { return typeof v === 'string' && v.indexOf(PARAM + '=') >= 0 ? v.replace(TOKEN_RE, '$1').replace(/[?&](#|$)/, '$1') : v; }
+  function scrubPage(o) { if (o) { o.url = scrub(o.url); o.search = scrub(o.search); o.referrer = scrub(o.referrer); } }
+  function scrubber(m) {
+    var e = m.payload && m.payload.obj;
+    if (e) { scrubPage(e.context && e.context.page); if (e.type === 'page') scrubPage(e.properties); }
+    m.next(m.payload);
+  }
+  var scrubbing = false;
+  function addScrubber(a) {
+    if (scrubbing || !a || typeof a.addSourceMiddleware !== 'function') return;
+    scrubbing = true;
+    a.addSourceMiddleware(scrubber);
+  }
+
   function whenAnalytics(cb) {
     var started = Date.now();
     (function look() {
       var a = w.analytics;
-      if (a && typeof a.ready === 'function') return a.ready(function () { cb(w.analytics || a); });
+      if (a && typeof a.ready === 'function') {
+        addScrubber(a);
+        return a.ready(function () { addScrubber(w.analytics); cb(w.analytics || a); });
+      }
       if (Date.now() - started < WAIT_MS) setTimeout(look, 50);
     })();
   }
