@@ -10,10 +10,26 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { compileTemplate } from '../src/core/content/compile.ts';
 import { prepareTemplate } from '../src/core/content/render.ts';
+import { trackMessage } from '../src/core/tracking/track-message.ts';
 import { BLOCKS, TEMPLATE, recipient } from './lib/render-fixture.ts';
 
 const STREAM = Number(process.env.BENCH_RENDER_STREAM ?? 1_000_000);
 const RENDERS = Number(process.env.BENCH_RENDERS ?? 100_000);
+
+/** The send-time tracking rewrite of rendered messages: every link signed into a redirect token, the pixel and the decoy added. */
+function measureTracking(prepared: ReturnType<typeof prepareTemplate>, contexts: readonly Record<string, unknown>[]): { us: number; links: number } {
+  const messages = contexts.slice(0, 1000).map((ctx) => prepared.render(ctx)).filter((r) => r.ok);
+  const send = (i: number) => ({ profileId: `profile-${i}`, campaignId: 'c0ffee00-0000-4000-8000-000000000000', step: 0, arm: null, messageId: `msg-${i}@mail.example.com` });
+  let links = 0;
+  for (let i = 0; i < 2000; i++) trackMessage(messages[i % messages.length]!, send(i), undefined, 'https://mail.example.com', 's'.repeat(32));
+  const n = 20_000;
+  const start = performance.now();
+  for (let i = 0; i < n; i++) {
+    const m = trackMessage(messages[i % messages.length]!, send(i), undefined, 'https://mail.example.com', 's'.repeat(32));
+    if (i === 0) links = (m.html.match(/\/t\/c\//g) ?? []).length;
+  }
+  return { us: ((performance.now() - start) * 1000) / n, links };
+}
 
 async function main(): Promise<void> {
   const compileMs: number[] = [];
@@ -38,6 +54,7 @@ async function main(): Promise<void> {
     return { perSecond: n / ((performance.now() - start) / 1000), failed, chars: Math.round(bytes / n) };
   };
   const fast = measure(true, RENDERS);
+  const tracking = measureTracking(prepareTemplate(compiled), contexts);
   // The reference: the same renders with liquidjs alone (a fifth as many: it is slower).
   const reference = measure(false, Math.ceil(RENDERS / 5));
   const stream = JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./lib/render-stream.ts', import.meta.url)), String(STREAM)], { encoding: 'utf8' })) as
@@ -48,6 +65,7 @@ async function main(): Promise<void> {
     ['compiled HTML', `${compiled.html.length} chars + ${Object.values(compiled.htmlPartials).reduce((s, p) => s + p.length, 0)} in blocks`],
     [`renders/s, one core (${RENDERS} recipients)`, `${Math.round(fast.perSecond)} (${fast.failed} failed, ${fast.chars} chars each)`],
     ['renders/s with liquidjs alone (reference)', `${Math.round(reference.perSecond)} (${reference.failed} failed); fast path ${(fast.perSecond / reference.perSecond).toFixed(1)}×`],
+    ['tracking rewrite per message (links, pixel, decoy; tracking/track-message.ts)', `${tracking.us.toFixed(1)} µs, ${tracking.links} links signed each; ${(tracking.us / (1e6 / fast.perSecond)).toFixed(2)}× a render`],
     [`stream of ${stream.recipients} recipients`, `${stream.seconds.toFixed(1)} s, ${Math.round(stream.recipients / stream.seconds)}/s, peak RSS ${stream.peakRssMb} MB, ${stream.failed} failed`],
   ];
   const w = Math.max(...rows.map((r) => r[0].length));
