@@ -1,10 +1,10 @@
-import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { readFixture } from '../../../test/helpers/fixtures.ts';
 import { fitPrecision, logMarginal, tally } from './dirichlet-fit.ts';
 
 /** Counts, means and the optimum from scipy (bench/sto-reference.py; the fixture names its source). */
 interface Case { name: string; mean: number[]; counts: number[][]; alpha: number; logMarginal: number; logMarginalAt: { alpha: number; value: number }[] }
-const fixture = JSON.parse(fs.readFileSync(new URL('../../../test/fixtures/sto-dirichlet-reference.json', import.meta.url), 'utf8')) as { source: string; cases: Case[] };
+const fixture = readFixture('sto-dirichlet-reference.json') as { source: string; cases: Case[] };
 
 describe('Dirichlet precision fit against scipy', () => {
   it('names its source', () => expect(fixture.source).toMatch(/bench\/sto-reference\.py/));
