@@ -155,7 +155,7 @@ describe.skipIf(!haveChromium)('the official browser SDK in Chromium', () => {
 
   /** The SDK's anonymous and user ids, once it has loaded (`user()` is a promise on AnalyticsBrowser, the user on the standalone SDK). */
   const userOf = (page: Page) => until('the SDK to load', () => within('the SDK\'s user', page.evaluate(() => {
-    const a = (window as unknown as { analytics: { user?: () => unknown } }).analytics;
+    const a = (globalThis as unknown as { analytics: { user?: () => unknown } }).analytics;
     if (typeof a.user !== 'function') return undefined;
     return Promise.resolve(a.user() as { anonymousId(): string; id(): string | null }).then((u) => ({ anonymousId: u.anonymousId(), userId: u.id() }));
   })));
@@ -163,7 +163,7 @@ describe.skipIf(!haveChromium)('the official browser SDK in Chromium', () => {
   it('sends page, track and identify to the right profile, with its settings from Tailor', async () => {
     const page = await openPage(`${shopUrl}/npm/shop.html`);
     await page.evaluate(() => {
-      const a = (window as unknown as { analytics: Record<string, (...args: unknown[]) => unknown> }).analytics;
+      const a = (globalThis as unknown as { analytics: Record<string, (...args: unknown[]) => unknown> }).analytics;
       void a.page!('Catalog', { section: 'shoes' });
       void a.track!('Product Viewed', { sku: 'SH-1', price: 80 });
       void a.identify!('browser-user-1', { email: 'eve@example.com', plan: 'gold' });
@@ -185,7 +185,7 @@ describe.skipIf(!haveChromium)('the official browser SDK in Chromium', () => {
     expect(viewed.properties).toMatchObject({ sku: 'SH-1', price: 80 });
     expect(viewed.context).toMatchObject({ library: { name: 'analytics.js' }, page: { url: `${shopUrl}/npm/shop.html` } });
     expect(tailorErrors).toEqual([]);
-    expect(await page.evaluate(() => (window as unknown as { sdkErrors: string[] }).sdkErrors)).toEqual([]);
+    expect(await page.evaluate(() => (globalThis as unknown as { sdkErrors: string[] }).sdkErrors)).toEqual([]);
     await page.context().close();
   });
 
@@ -217,7 +217,7 @@ describe.skipIf(!haveChromium)('the official browser SDK in Chromium', () => {
     });
     expect(doc.traits).toMatchObject({ name: 'Ann', email: `${userId}@example.com` });
     expect(tailorErrors).toEqual([]);
-    expect(await page.evaluate(() => (window as unknown as { sdkErrors: string[] }).sdkErrors)).toEqual([]);
+    expect(await page.evaluate(() => (globalThis as unknown as { sdkErrors: string[] }).sdkErrors)).toEqual([]);
     await page.context().close();
   });
 });
