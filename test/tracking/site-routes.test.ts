@@ -270,6 +270,34 @@ describe.each(dialects)('site tracking routes on $name', ({ url }) => {
   });
 });
 
+describe('TAILOR_CORS_ORIGINS', () => {
+  it('is a comma-separated list of origins, none by default', () => {
+    expect(loadConfig({}).corsOrigins).toEqual([]);
+    expect(loadConfig({ TAILOR_CORS_ORIGINS: 'https://shop.example, http://127.0.0.1:8080' }).corsOrigins).toEqual(['https://shop.example', 'http://127.0.0.1:8080']);
+    for (const bad of ['https://shop.example/path', '*', 'shop.example', 'https://*.example']) {
+      expect(() => loadConfig({ TAILOR_CORS_ORIGINS: bad }), bad).toThrow(/TAILOR_CORS_ORIGINS/);
+    }
+  });
+});
+
+describe('the site identify route', () => {
+  it('is rate-limited per address like the other public routes', async () => {
+    const t = await createTestTailor(loadConfig({}, { db: await dialects[0]!.url(), secret: SECRET, rateLimitPublic: 2 }));
+    const app = createServer(t, KEYS);
+    try {
+      const post = () => app.inject({ method: 'POST', url: '/t/i', headers: { 'content-type': 'text/plain' }, payload: JSON.stringify({ token: 'x.y', anonymousId: 'a' }) });
+      expect((await post()).statusCode).toBe(400);
+      expect((await post()).statusCode).toBe(400);
+      const limited = await post();
+      expect(limited.statusCode).toBe(429);
+      expect(limited.json().error.code).toBe('rate_limited');
+    } finally {
+      await app.close();
+      await t.close();
+    }
+  });
+});
+
 describe('CORS with no configured origins', () => {
   it('answers no preflight at all', async () => {
     const t = await createTestTailor(loadConfig({}, { db: await dialects[0]!.url(), secret: SECRET }));
