@@ -14,6 +14,13 @@ export const FOLLOW_BATCH = 2000;
 export const FOLLOW_SETTLE_MS = 5000;
 /** Batches per follow() call at most, so that one call does not hold its caller for long. */
 const MAX_BATCHES = 50;
+/**
+ * Ids one batch looks through at most. Most events are not email events (page views, orders of
+ * people never mailed): without a bound, a follower with nothing to do would read every event
+ * since the last email event at each look. With it, a batch that finds fewer than its limit moves
+ * the cursor to the end of its span, once that end is settled.
+ */
+export const FOLLOW_SPAN = 50_000;
 
 export interface ReportFollowerDeps { port: ReportFollowerPort; now: () => number; batch?: number; settleMs?: number }
 
@@ -33,21 +40,26 @@ export class ReportFollower {
       const n = await this.once();
       if (n === null) break;
       total += n;
-      if (n < (this.d.batch ?? FOLLOW_BATCH)) break;
     }
     return total;
   }
 
-  /** One batch: the events processed, or null when there were none (or another process took them). */
+  /** One batch: the events processed, or null when the cursor did not move (nothing settled, or another process took the batch). */
   private async once(): Promise<number | null> {
     const { port } = this.d;
     const limit = this.d.batch ?? FOLLOW_BATCH;
     const from = await port.cursor();
-    const read = await port.eventsAfter(from, FOLLOWED_EVENTS, limit);
+    const top = await port.lastEventWithin(from, FOLLOW_SPAN);
+    if (!top) return null;
+    const read = await port.eventsAfter(from, top.id, FOLLOWED_EVENTS, limit);
     const settledBy = this.d.now() - (this.d.settleMs ?? FOLLOW_SETTLE_MS);
     const cut = read.findIndex((e) => e.receivedAt > settledBy);
     const events = cut < 0 ? read : read.slice(0, cut);
-    if (!events.length) return null;
+    // Every followed event up to the span's end was read (and is settled): the cursor may go to the
+    // end, past the events of other names, once that end is settled too.
+    const whole = cut < 0 && read.length < limit && top.receivedAt <= settledBy;
+    const to = whole ? top.id : events.length ? events[events.length - 1]!.id : from;
+    if (to === from) return null;
 
     const attributions = await this.attribute(events.filter((e) => e.name === ORDER_COMPLETED));
     const messageIds = new Set<string>();
@@ -68,7 +80,7 @@ export class ReportFollower {
     }
     const touches = keys.size ? await port.touches([...keys]) : new Map<string, number>();
     const plan = foldBatch(events, { sends, sentTo, touches, attributions });
-    const won = await port.apply(from, events[events.length - 1]!.id, plan, this.d.now());
+    const won = await port.apply(from, to, plan, this.d.now());
     return won ? events.length : null;
   }
 

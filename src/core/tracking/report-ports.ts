@@ -78,8 +78,10 @@ export interface RollupPlan {
 export interface ReportFollowerPort {
   /** The last event id processed (0 before the first batch). */
   cursor(): Promise<number>;
-  /** Events named one of `names` with an id after `afterId`, in id order, at most `limit`. */
-  eventsAfter(afterId: number, names: readonly string[], limit: number): Promise<FollowedEvent[]>;
+  /** The event with the greatest id in (afterId, afterId + span], or null when there is none. */
+  lastEventWithin(afterId: number, span: number): Promise<{ id: number; receivedAt: number } | null>;
+  /** Events named one of `names` with an id in (afterId, upTo], in id order, at most `limit`. */
+  eventsAfter(afterId: number, upTo: number, names: readonly string[], limit: number): Promise<FollowedEvent[]>;
   /** Send rows by message id. */
   sendsByMessage(messageIds: readonly string[]): Promise<Map<string, SendDims>>;
   /** The latest sent row of each (campaign, profile) pair, keyed `campaignId|profileId` (unsubscribes name only the campaign). */

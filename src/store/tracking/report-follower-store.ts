@@ -42,12 +42,18 @@ export function createReportFollowerStore(db: Database): ReportFollowerPort {
       return r ? toInt(r.last_id) : 0;
     },
 
+    lastEventWithin: async (afterId, span) => {
+      const [r] = await db.read<{ id: unknown; received_at: unknown }>('SELECT id, received_at FROM events WHERE id > ? AND id <= ? ORDER BY id DESC LIMIT 1',
+        [afterId, afterId + span]);
+      return r ? { id: toInt(r.id), receivedAt: fromTs(r.received_at) } : null;
+    },
+
     // By the primary key from the cursor on; a page named like a track event is not one.
-    eventsAfter: async (afterId, names, limit) => {
+    eventsAfter: async (afterId, upTo, names, limit) => {
       const f = inIds(db, 'name', [...names]);
       const rows = await db.read<{ id: unknown; profile_id: string; name: string; timestamp: unknown; received_at: unknown; properties: unknown }>(
         `SELECT id, profile_id, name, timestamp, received_at, properties FROM events
-          WHERE id > ? AND ${f.where} AND type = 'track' ORDER BY id LIMIT ?`, [afterId, f.param, limit]);
+          WHERE id > ? AND id <= ? AND ${f.where} AND type = 'track' ORDER BY id LIMIT ?`, [afterId, upTo, f.param, limit]);
       return rows.map((r) => ({
         id: toInt(r.id), profileId: r.profile_id, name: r.name, timestamp: fromTs(r.timestamp), receivedAt: fromTs(r.received_at),
         properties: fromJson<Record<string, unknown> | null>(r.properties) ?? {},
