@@ -129,19 +129,23 @@ export class LiveScoring {
     if (!writers.length) return out;
     const now = this.d.now();
     const changed = await this.d.features.changedAt(profiles.map((p) => p.id), now);
-    const scorers = new Map<string, Scorer>();
-    for (const p of profiles) {
-      const at = changed.get(p.id);
-      if (at === undefined) continue;
-      for (const w of writers) {
-        if (at <= w.scoredAt) continue;
-        let s = scorers.get(w.modelId);
-        if (!s) scorers.set(w.modelId, s = await this.scorer(w.modelId));
-        const row = s.rowOf(p.features, p.traits);
+    for (const w of writers) {
+      const stale = profiles.filter((p) => {
+        const at = changed.get(p.id);
+        return at !== undefined && at > w.scoredAt;
+      });
+      if (!stale.length) continue;
+      const s = await this.scorer(w.modelId);
+      const rows = stale.map((p) => s.rowOf(p.features, p.traits));
+      const keep = rows.map((r) => s.eligible(r));
+      // One matrix for the batch's changed recipients: the trees are set up once, not per row.
+      const scores = s.scoreMany(rows.filter((_, i) => keep[i]));
+      let k = 0;
+      stale.forEach((p, i) => {
         const fresh = out.get(p.id) ?? {};
-        fresh[w.feature] = s.eligible(row) ? s.score(row) : null;
+        fresh[w.feature] = keep[i] ? scores[k++]! : null;
         out.set(p.id, fresh);
-      }
+      });
     }
     return out;
   }

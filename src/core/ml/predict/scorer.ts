@@ -31,6 +31,8 @@ export interface Scorer {
   /** Store targets score only the profiles they are defined for (churn: customers); traits and CSV models score every row. */
   eligible(row: Row): boolean;
   score(row: Row): number;
+  /** Many rows in one matrix: the per-call set-up of the trees is paid once. */
+  scoreMany(rows: readonly Row[]): Float64Array;
   /** A profile's input row: its features (as templates and rules see them) and its traits (by path). */
   rowOf(features: Readonly<Record<string, unknown>>, traits: Readonly<Record<string, unknown>>): Row;
 }
@@ -45,6 +47,7 @@ export function compileScorer(m: PredictModel): Scorer {
     id: m.id, name: m.name, version: m.version, target: m.target, algo: m.algo, columns, features,
     eligible: (r) => !def || def.eligible(Number(r.frequency ?? 0), (r.tenure_days as number | null | undefined) ?? null),
     score: (r) => predict(model, transform(t, [r]).scaled)[0]!,
+    scoreMany: (rows) => (rows.length ? predict(model, transform(t, rows).scaled) : new Float64Array(0)),
     rowOf: (f, traits) => {
       const r: Record<string, unknown> = {};
       for (const c of columns) r[c.name] = features.has(c.name) ? f[c.name] : getPath(traits, c.name);
