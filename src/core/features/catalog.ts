@@ -21,7 +21,7 @@ export interface FeatureRow {
   /** Orders and their revenue in the 90 days up to `windowsAsOf`. */
   orders90d: number;
   revenue90d: number;
-  /** Opens and clicks in the 30 days up to `windowsAsOf`. */
+  /** Human opens and clicks in the 30 days up to `windowsAsOf`. */
   opens30d: number;
   clicks30d: number;
   lastOpenAt: number | null;
@@ -29,7 +29,12 @@ export interface FeatureRow {
   topCategory: string | null;
   /** Items bought per product category (by quantity). */
   categoryCounts: Record<string, number>;
-  /** Opens and clicks per hour of the week in UTC: index 0 is Monday 00:00–00:59, 167 is Sunday 23:00–23:59. */
+  /**
+   * Human opens and clicks per hour of the week in UTC: index 0 is Monday 00:00–00:59, 167 is Sunday
+   * 23:00–23:59. UTC because the fold sees events, not the profile's time zone (which can change
+   * after the events): send-time optimisation (core/sto) reads the events with the zone and keeps
+   * its own local histogram.
+   */
   hourHistogram: number[];
   rfmR: number | null;
   rfmF: number | null;

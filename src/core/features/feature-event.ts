@@ -1,8 +1,9 @@
+import { CLICK_EVENTS, isMachineHit } from '../tracking/email-event-names.ts';
 import { CLICK_EVENT, OPEN_EVENT, ORDER_EVENT } from './catalog.ts';
 
 /**
  * An event as the feature fold reads it. Stores may leave `properties` empty for events other than
- * orders: nothing else reads them.
+ * orders, opens and clicks, and for opens and clicks may give only the machine flags.
  */
 export interface FeatureEvent {
   profileId: string;
@@ -15,10 +16,18 @@ export interface FeatureEvent {
 
 export type FeatureEventKind = 'order' | 'open' | 'click' | 'other';
 
-/** Only track events count as orders, opens and clicks; a page named "Order Completed" is a page view. */
-export function eventKind(e: Pick<FeatureEvent, 'type' | 'name'>): FeatureEventKind {
+const CLICKS = new Set([CLICK_EVENT, ...CLICK_EVENTS]);
+
+/**
+ * Only track events count as orders, opens and clicks; a page named "Order Completed" is a page
+ * view. Opens and clicks are human ones: a machine open or a bot click (flagged by tracking) stays
+ * on the profile but counts for no feature.
+ */
+export function eventKind(e: Pick<FeatureEvent, 'type' | 'name'> & { properties?: Record<string, unknown> }): FeatureEventKind {
   if (e.type !== 'track') return 'other';
-  return e.name === ORDER_EVENT ? 'order' : e.name === OPEN_EVENT ? 'open' : e.name === CLICK_EVENT ? 'click' : 'other';
+  if (e.name === ORDER_EVENT) return 'order';
+  const kind = e.name === OPEN_EVENT ? 'open' : e.name !== null && CLICKS.has(e.name) ? 'click' : 'other';
+  return kind !== 'other' && isMachineHit(e.properties) ? 'other' : kind;
 }
 
 const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);

@@ -137,3 +137,17 @@ describe('windowedValues', () => {
     expect(featuresFromEvents('p', events, expire)).not.toMatchObject({ lastClickAt: now.lastClickAt, opens30d: now.opens30d });
   });
 });
+
+describe('human engagement', () => {
+  it('counts Email Link Clicked and the legacy Email Clicked as clicks, and no machine open or bot click', () => {
+    const ev = (name: string, t: number, properties: Record<string, unknown> = {}): FeatureEvent =>
+      ({ profileId: 'p', messageId: `${name}${t}`, type: 'track', name, timestamp: t, properties });
+    const events = [
+      ev('Email Link Clicked', T0 - 3 * DAY_MS), ev('Email Clicked', T0 - 4 * DAY_MS), ev('Email Link Clicked', T0 - 1000, { bot: true }),
+      ev(OPEN_EVENT, T0 - 2 * DAY_MS), ev(OPEN_EVENT, T0 - DAY_MS, { machine_open: true }),
+    ];
+    const row = featuresFromEvents('p', events, T0);
+    expect(row).toMatchObject({ opens30d: 1, clicks30d: 2, lastOpenAt: T0 - 2 * DAY_MS, lastClickAt: T0 - 3 * DAY_MS });
+    expect(row.hourHistogram.reduce((a, b) => a + b)).toBe(3);
+  });
+});

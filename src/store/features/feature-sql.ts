@@ -1,8 +1,9 @@
-import { CLICK_EVENT, ENGAGEMENT_WINDOW_MS, OPEN_EVENT, ORDER_EVENT, ORDERS_WINDOW_MS, type FeatureRow } from '../../core/features/catalog.ts';
+import { ENGAGEMENT_WINDOW_MS, ORDER_EVENT, ORDERS_WINDOW_MS, type FeatureRow } from '../../core/features/catalog.ts';
 import { emptyFeatureRow } from '../../core/features/empty-row.ts';
 import { toInt, toTs } from '../sql/codec.ts';
 import type { Dialect, SqlRunner } from '../sql/database.ts';
 import { sqliteDoc } from '../../core/segments/compile-comparison.ts';
+import { humanSql, isClickSql, isOpenSql } from './engagement-sql.ts';
 
 /**
  * Feature rows computed by set-based SQL: GROUP BY profile_id over the events table. This is the
@@ -17,8 +18,6 @@ export type FeatureScope = { ids: readonly string[] } | { from: string; to: stri
 const lit = (s: string) => `'${s.replace(/'/g, "''")}'`;
 const IS_TRACK = (name: string) => `(e.type = 'track' AND e.name = ${lit(name)})`;
 const IS_ORDER = IS_TRACK(ORDER_EVENT);
-const IS_OPEN = IS_TRACK(OPEN_EVENT);
-const IS_CLICK = IS_TRACK(CLICK_EVENT);
 
 interface DialectSql {
   /** A timestamp expression as epoch ms. */
@@ -96,6 +95,9 @@ function scopeWhere(d: Dialect, scope: FeatureScope): { where: string; values: R
 export async function computeFeatureRows(sql: SqlRunner, ids: readonly string[], asOf: number, scope: FeatureScope = { ids }): Promise<FeatureRow[]> {
   if (!ids.length) return [];
   const d = sql.dialect === 'postgres' ? POSTGRES : SQLITE;
+  // Human opens and clicks only (machine opens and bot clicks count for no feature).
+  const IS_OPEN = `(${isOpenSql} AND ${humanSql(sql.dialect)})`;
+  const IS_CLICK = `(${isClickSql} AND ${humanSql(sql.dialect)})`;
   const s = scopeWhere(sql.dialect, scope);
   const t = (name: string) => `${d.time.replace('?', `{${name}}`)}`;
   const values = {
