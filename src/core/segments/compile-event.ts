@@ -35,7 +35,14 @@ function inE(d: SqlDialect, alias: string, name: string, where: readonly PropFil
   return and(parts);
 }
 
-/** Machine opens and bot clicks leave email rules (human-events.ts): neither flag is JSON `true`. */
+/**
+ * Machine opens and bot clicks leave email rules (human-events.ts): neither flag is JSON `true`.
+ * Like any `where`, it reads each event's properties from the table, so the (name, timestamp,
+ * profile) index no longer covers the query: "opened in 7 days" over 100k profiles / 1M events took
+ * about 0.5 s of CPU against 0.13 s unfiltered on SQLite (no measurable change on PostgreSQL). A
+ * textual pre-check that skips parsing documents without a flag saved nothing: the row reads are
+ * the cost, not the JSON.
+ */
 function humanFilter(d: SqlDialect, alias: string, name: string, where: readonly PropFilter[] | undefined): Sql {
   if (!humanOnly(name, where)) return TRUE;
   return not(or(FLAG_PROPERTIES.map((k) => jsonOperand(d, `${alias}.properties`, k).isBoolean(true))));
