@@ -1,5 +1,3 @@
-import type { CampaignService } from '../core/campaigns/campaign-service.ts';
-import { campaignReport } from '../core/campaigns/campaign-document.ts';
 import { TailorError } from '../core/errors.ts';
 import type { ExperimentService } from '../core/experiments/service.ts';
 import { CampaignReports } from '../core/tracking/campaign-report.ts';
@@ -16,14 +14,10 @@ const FOLLOW_LOOK_MS = 2000;
  * Campaign reports: the follower that keeps rollups current as tracking events arrive (its own
  * scheduler, started by `tailor serve` and `tailor campaign worker`), and the report use case.
  */
-export function wireReports(b: Base, d: {
-  campaigns: Pick<CampaignService, 'counts' | 'reasons' | 'sentSpan'>;
-  experiments: Pick<ExperimentService, 'results'>;
-}) {
+export function wireReports(b: Base, d: { experiments: Pick<ExperimentService, 'results'> }) {
   const follower = new ReportFollower({ port: createReportFollowerStore(b.db), now: b.now });
   const reports = new CampaignReports({
     queries: createReportQueries(b.db),
-    base: async (c) => campaignReport(c, await d.campaigns.counts(c), await d.campaigns.reasons(c), await d.campaigns.sentSpan(c)),
     // A look at the results is recorded in the experiment's always-valid p-values, which allow any
     // number of looks. An experiment not started yet has no results: no lift to show.
     experimentResults: async (name) => {

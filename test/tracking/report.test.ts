@@ -115,6 +115,9 @@ for (const d of dialects) {
       expect(r.sent).toBe(r.delivered + r.bounced);
       expect(r.warnings[0]).toMatch(/^alert/);
       expect(r.counts).toMatchObject({ sent: 6, suppressed: 1 });
+      expect(r.reasons).toEqual([{ state: 'suppressed', reason: 'no_consent', count: 1 }]);
+      // The fake clock stood still while A was sent.
+      expect([r.firstSentAt, r.lastSentAt]).toEqual(['2026-03-10T09:00:00.000Z', '2026-03-10T09:00:00.000Z']);
       expect(r.links).toEqual([
         { linkId: 'a', url: 'https://shop.test/a', clicksHuman: 1, clicksRaw: 2 },
         { linkId: 'b', url: 'https://shop.test/b', clicksHuman: 1, clicksRaw: 1 },

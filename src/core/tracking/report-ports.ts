@@ -100,11 +100,14 @@ export interface ReportFollowerPort {
   apply(from: number, to: number, plan: RollupPlan, at: number): Promise<boolean>;
 }
 
-/** One group of the grouped count of a campaign's send rows. `hour` is the hour of sent_at (null when not sent). */
-export interface SendGroup { step: number; arm: string | null; segmentId: string | null; state: string; reason: string | null; hour: number | null; count: number }
+/** One group of the grouped count of a campaign's send rows. */
+export interface SendGroup { step: number; arm: string | null; segmentId: string | null; state: string; reason: string | null; count: number }
+/** Sent rows per hour of sent_at, with the first and last send time in that hour. */
+export interface SentHour { hour: number; count: number; first: number; last: number }
 
 export interface ReportQueriesPort {
   sendGroups(campaignId: string): Promise<SendGroup[]>;
+  sentHours(campaignId: string): Promise<SentHour[]>;
   rollups(campaignId: string): Promise<RollupRow[]>;
   links(campaignId: string): Promise<LinkRow[]>;
   /** Segment id → name (for the segments that still exist). */
