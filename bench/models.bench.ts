@@ -10,6 +10,9 @@
  * 5. Churn on real customers (UCI Online Retail: features as of 2011-09-10, churned = no order in
  *    the 90 days after), trained through `predict train --csv` with each algorithm; sklearn on the
  *    exported holdout split (bench/reference/csv_model_reference.py).
+ * 6. Live scoring: `POST /v1/models/:ref/predict` latency over 1,000 calls (in-process and over
+ *    loopback HTTP), and the per-recipient cost of fresh scores at send time
+ *    (bench/lib/live-scoring-bench.ts; runs alone too).
  *
  * `--quick` runs everything at a tenth of the size (a smoke test, not for BENCHMARKS.md).
  */
@@ -27,6 +30,7 @@ import { benchBlobs, kmeansBenchmark } from './lib/cluster-bench.ts';
 import { forestBenchmark } from './lib/forest-bench.ts';
 import { machineInfo } from './lib/machine.ts';
 import { predictBenchmark } from './lib/predict-bench.ts';
+import { describeLiveScoring, liveScoringBenchmark } from './lib/live-scoring-bench.ts';
 import { benchData } from './lib/forest-bench.ts';
 import { toJson, trainModel } from '../src/core/ml/supervised/model.ts';
 import { MlWorkerPool } from '../src/jobs/ml-worker-pool.ts';
@@ -142,6 +146,9 @@ if (existsSync(retail)) {
     await t.close();
   }
 } else console.warn(`skipped churn: ${retail} is absent`);
+
+// 6. Live scoring: one profile or vector now, and fresh scores at send time.
+for (const cells of describeLiveScoring(await liveScoringBenchmark({ customers: Math.round(5000 * scale) }))) row(...cells);
 
 const header = ['workload', 'Tailor', 'scikit-learn', 'ratio', 'notes'];
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
