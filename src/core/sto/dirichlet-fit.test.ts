@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readFixture } from '../../../test/helpers/fixtures.ts';
-import { fitPrecision, logMarginal, tally } from './dirichlet-fit.ts';
+import { digamma, fitPrecision, fitPrecisionOfRows, logMarginal, tally } from './dirichlet-fit.ts';
 
 /** Counts, means and the optimum from scipy (bench/sto-reference.py; the fixture names its source). */
 interface Case { name: string; mean: number[]; counts: number[][]; alpha: number; logMarginal: number; logMarginalAt: { alpha: number; value: number }[] }
@@ -28,5 +28,20 @@ describe('Dirichlet precision fit against scipy', () => {
     const base = fitPrecision(tally(c.counts.map((counts) => ({ counts, group: 0 })), [c.mean])).alpha;
     const padded = [...c.counts, ...Array.from({ length: 50 }, () => c.mean.map(() => 0))];
     expect(fitPrecision(tally(padded.map((counts) => ({ counts, group: 0 })), [c.mean])).alpha).toBeCloseTo(base, 8);
+  });
+});
+
+describe('the direct (ψ) form of the fit', () => {
+  it('lands where the tallied form does, on the scipy cases', () => {
+    for (const c of fixture.cases) {
+      const direct = fitPrecisionOfRows(c.counts.map((counts) => ({ counts, mean: c.mean })));
+      expect(Math.abs(direct.alpha - c.alpha) / c.alpha).toBeLessThan(1e-4);
+    }
+  });
+
+  it('digamma: ψ(1) = −γ and ψ(x + 1) − ψ(x) = 1/x', () => {
+    expect(digamma(1)).toBeCloseTo(-0.5772156649015329, 13);
+    expect(digamma(1e-5 + 1) - digamma(1e-5)).toBeCloseTo(1e5, 6);
+    expect(digamma(1000.5) - digamma(999.5)).toBeCloseTo(1 / 999.5, 14);
   });
 });

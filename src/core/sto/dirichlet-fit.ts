@@ -109,6 +109,48 @@ export function fitPrecision(data: DirichletData, start = 1, tol = 1e-10, maxIte
 }
 
 /**
+ * ψ(x) for x > 0: the recurrence ψ(x) = ψ(x + 1) − 1/x up to x ≥ 10, then the asymptotic series
+ * ln x − 1/(2x) − Σ B_2k / (2k x^2k) (Abramowitz & Stegun 6.3.18), accurate to ~1e-14 there.
+ */
+export function digamma(x: number): number {
+  let shift = 0;
+  while (x < 10) {
+    shift -= 1 / x;
+    x += 1;
+  }
+  const inv2 = 1 / (x * x);
+  return shift + Math.log(x) - 0.5 / x
+    - inv2 * (1 / 12 - inv2 * (1 / 120 - inv2 * (1 / 252 - inv2 * (1 / 240 - inv2 * (1 / 132)))));
+}
+
+/**
+ * The same fixed point for a few rows with large counts (groups' pooled counts, in the millions),
+ * where the tallies would be as long as the largest count: ψ differences are evaluated directly.
+ */
+export function fitPrecisionOfRows(rows: readonly { counts: ArrayLike<number>; mean: readonly number[] }[], start = 1, tol = 1e-10, maxIterations = 10_000): PrecisionFit {
+  let alpha = start;
+  const used = rows.map((r) => ({ ...r, n: Array.prototype.reduce.call(r.counts, (a: number, b) => a + (b as number), 0) as number }))
+    .filter((r) => r.n > 0);
+  if (!used.length) return { alpha: MAX_ALPHA, iterations: 0, converged: true };
+  for (let it = 1; it <= maxIterations; it++) {
+    let num = 0;
+    let den = 0;
+    for (const r of used) {
+      for (let k = 0; k < r.mean.length; k++) {
+        const c = r.counts[k]!;
+        if (c > 0) num += r.mean[k]! * (digamma(c + alpha * r.mean[k]!) - digamma(alpha * r.mean[k]!));
+      }
+      den += digamma(r.n + alpha) - digamma(alpha);
+    }
+    const next = Math.min(MAX_ALPHA, Math.max(MIN_ALPHA, (alpha * num) / den));
+    const done = Math.abs(next - alpha) <= tol * alpha;
+    alpha = next;
+    if (done || alpha === MAX_ALPHA) return { alpha, iterations: it, converged: true };
+  }
+  return { alpha, iterations: maxIterations, converged: false };
+}
+
+/**
  * The log marginal likelihood of profiles' counts under Dir(α·mean) (without the multinomial
  * coefficient, which does not depend on α): Σ_i lnΓ(α) − lnΓ(n_i + α) + Σ_k lnΓ(c_ik + α m_k) − lnΓ(α m_k).
  */

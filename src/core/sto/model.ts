@@ -1,4 +1,4 @@
-import { fitPrecision, MAX_ALPHA, Tally } from './dirichlet-fit.ts';
+import { fitPrecision, fitPrecisionOfRows, MAX_ALPHA, Tally } from './dirichlet-fit.ts';
 import { BINS } from './local-bins.ts';
 
 /**
@@ -70,9 +70,8 @@ export class ModelFit {
     for (const c of this.groupCounts) for (let k = 0; k < BINS; k++) pooled[k]! += c[k]!;
     const global = normalise(pooled);
     // Groups against the global distribution: each group's pooled counts are one draw.
-    const groupTally = new Tally(BINS);
-    for (const c of this.groupCounts) groupTally.add(c.map(Math.round), 0);
-    const alphaGroup = this.groupCounts.length > 1 ? fitPrecision(groupTally.data([global])).alpha : MAX_ALPHA;
+    const alphaGroup = this.groupCounts.length > 1
+      ? fitPrecisionOfRows(this.groupCounts.map((counts) => ({ counts, mean: global }))).alpha : MAX_ALPHA;
     const means = this.groupCounts.map((c) => posteriorMean(c, global, alphaGroup));
     const alphaProfile = this.profiles ? fitPrecision(this.tally.data(means)).alpha : MAX_ALPHA;
     const groups: Record<string, number[]> = {};
