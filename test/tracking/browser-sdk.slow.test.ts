@@ -5,12 +5,15 @@ import net from 'node:net';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import PostalMime from 'postal-mime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import { identifyToken } from '../../src/core/tracking/site-identify.ts';
+import { verifyToken } from '../../src/core/tracking/tokens.ts';
 import { createServer } from '../../src/http.ts';
-import { tempSqlite } from '../helpers/databases.ts';
-import { createTestTailor, jsonRequest, KEYS, WRITE_AUTH, type TestTailor } from '../helpers/tailor.ts';
+import { drainSends, outboxFiles } from '../helpers/campaigns.ts';
+import { tempDir, tempSqlite } from '../helpers/databases.ts';
+import { createTestTailor, jsonRequest, KEYS, msg, WRITE_AUTH, type TestTailor } from '../helpers/tailor.ts';
 
 /**
  * The official browser SDK (@segment/analytics-next, its UMD bundle as shipped) in real Chromium,
@@ -22,6 +25,8 @@ const CHROMIUM = '/usr/bin/chromium';
 const UMD = path.resolve('node_modules/@segment/analytics-next/dist/umd');
 const SECRET = 'browser-sdk-test-secret-0123456789';
 const WAIT_MS = 20_000;
+/** A person's browser: Chromium's headless user agent is (rightly) taken for automation, and its clicks for a scanner's. */
+const DESKTOP_CHROME = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
 
 const haveChromium = fs.existsSync(CHROMIUM);
 if (!haveChromium) console.warn(`[tailor tests] ${CHROMIUM} is missing: the browser SDK test is skipped (apt-get install chromium).`);
@@ -102,6 +107,9 @@ describe.skipIf(!haveChromium)('the official browser SDK in Chromium', () => {
   let tailorUrl: string;
   let shopUrl: string;
   const tailorErrors: string[] = [];
+  // Tailor's clock runs with the real one, moved on by the test (a click seconds after delivery is a scanner's).
+  let clockOffset = 0;
+  let outbox: string;
 
   beforeAll(async () => {
     const port = await freePort();
@@ -130,7 +138,9 @@ describe.skipIf(!haveChromium)('the official browser SDK in Chromium', () => {
     await new Promise<void>((r) => shop.listen(0, '127.0.0.1', r));
     shopUrl = `http://127.0.0.1:${(shop.address() as AddressInfo).port}`;
 
-    t = await createTestTailor(loadConfig({}, { db: tempSqlite(), secret: SECRET, publicUrl: tailorUrl, corsOrigins: [shopUrl] }));
+    outbox = tempDir();
+    t = await createTestTailor(loadConfig({}, { db: tempSqlite(), secret: SECRET, publicUrl: tailorUrl, corsOrigins: [shopUrl], outbox }),
+      { clock: { now: () => Date.now() + clockOffset } });
     app = createServer(t, KEYS);
     await app.listen({ port, host: '127.0.0.1' });
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'], timeout: WAIT_MS });
@@ -143,8 +153,8 @@ describe.skipIf(!haveChromium)('the official browser SDK in Chromium', () => {
   });
 
   /** A fresh browser profile (no stored anonymous id), with Tailor's failed answers recorded. */
-  async function openPage(url: string): Promise<Page> {
-    const context = await browser.newContext();
+  async function openPage(url: string, userAgent?: string): Promise<Page> {
+    const context = await browser.newContext(userAgent ? { userAgent } : {});
     const page = await context.newPage();
     page.setDefaultTimeout(WAIT_MS);
     page.on('response', (r) => { if (r.url().startsWith(tailorUrl) && r.status() >= 400) tailorErrors.push(`${r.status()} ${r.url()}`); });
@@ -218,6 +228,45 @@ describe.skipIf(!haveChromium)('the official browser SDK in Chromium', () => {
     expect(doc.traits).toMatchObject({ name: 'Ann', email: `${userId}@example.com` });
     expect(tailorErrors).toEqual([]);
     expect(await page.evaluate(() => (globalThis as unknown as { sdkErrors: string[] }).sdkErrors)).toEqual([]);
+    await page.context().close();
+  });
+
+  it('the whole loop: a campaign\'s tracked link, clicked in the browser, lands the site visit on the recipient', async () => {
+    await t.ingest([msg({ type: 'identify', userId: 'recipient-9', traits: { email: 'cy@example.com', name: 'Cy' },
+      context: { consent: { categoryPreferences: { email_marketing: true } } } }, Date.now() + clockOffset)]);
+    await t.realtime.drain();
+    const recipient = (await t.profiles.resolve({ userId: 'recipient-9' }))!;
+    await t.templates.create({ name: 'spring', subject: 'Spring', body: `<mjml><mj-body><mj-section><mj-column>
+<mj-text><a href="${shopUrl}/npm/landing.html?from=mail">The spring offer</a></mj-text>
+</mj-column></mj-section></mj-body></mjml>` });
+    const campaign = await t.campaigns.campaigns.create({ name: 'spring', audience: { profiles: [recipient] }, template: 'spring' });
+    await t.campaigns.campaigns.launch(campaign.id);
+    await drainSends(t);
+    const [file] = outboxFiles(outbox);
+    const mail = await PostalMime.parse(fs.readFileSync(path.join(outbox, file!)));
+    // The offer's tracked link (not the hidden decoy that only scanners follow).
+    const clicks = [...(mail.html ?? '').matchAll(/href="([^"]*\/t\/c\/([^"]+))"/g)]
+      .filter((m) => verifyToken(m[2]!, SECRET)?.l !== 'decoy').map((m) => m[1]!);
+    expect(clicks).toHaveLength(1);
+    expect(clicks[0]!.startsWith(`${tailorUrl}/t/c/`)).toBe(true);
+
+    clockOffset += 10 * 60_000; // read ten minutes after delivery
+    const page = await openPage(clicks[0]!, DESKTOP_CHROME);
+    await until('the address bar without _tailor', async () => (page.url().includes('_tailor') ? undefined : true));
+    expect(page.url()).toMatch(new RegExp(`^${shopUrl}/npm/landing\\.html\\?from=mail`));
+    const { anonymousId } = await userOf(page);
+    const doc = await until('the visit on the recipient', async () => {
+      const id = await t.profiles.resolve({ anonymousId });
+      const p = id ? await t.profiles.get(id, 50) : null;
+      return p && p.lastEvents.some((e) => e.type === 'page' && e.name === 'Landing') && p.eventCounts.byName['Offer Viewed'] === 1
+        && p.eventCounts.byName['Email Link Clicked'] === 1 ? p : undefined;
+    });
+    expect(doc.id).toBe(await t.profiles.resolve({ userId: 'recipient-9' }));
+    expect(doc.traits).toMatchObject({ name: 'Cy' });
+    const clicked = doc.lastEvents.find((e) => e.name === 'Email Link Clicked')!;
+    expect(clicked.properties).not.toHaveProperty('bot');
+    expect(JSON.stringify(doc.lastEvents)).not.toContain('_tailor');
+    expect(tailorErrors).toEqual([]);
     await page.context().close();
   });
 });
