@@ -70,20 +70,24 @@ export class LiveScoring {
       if (s) return s;
     }
     let id: string | undefined;
-    if (!/@\d+$/.test(ref) && !this.scorers.has(ref)) {
-      // A name: the summary list (no artefact) says which version is active; its compiled model is likely cached.
-      const active = (await this.d.registry.list({ name: ref })).find((m) => m.status === 'active');
-      if (active && active.kind !== 'predict') throw new TailorError('not_found', `no predictive model '${ref}'`, 'model');
-      id = active?.id;
-    } else if (this.scorers.has(ref)) id = ref;
-    const cached = id ? this.scorers.get(id) : undefined;
-    if (cached) return cached;
-    const m = await this.d.registry.get(id ?? ref);
-    if (!m || m.kind !== 'predict') throw new TailorError('not_found', `no predictive model '${ref}'`, 'model');
-    const s = compileScorer(m as PredictModel);
-    if (this.scorers.size >= this.cacheSize) this.scorers.delete(this.scorers.keys().next().value!);
-    this.scorers.set(s.id, s);
-    if (ref !== m.name) this.fixed.set(ref, s.id);
+    if (this.scorers.has(ref)) id = ref;
+    else {
+      // A name or name@version: the summary list (no artefact) gives the version's id, whose compiled model is likely cached.
+      const at = /^(.+)@(\d+)$/.exec(ref);
+      const versions = await this.d.registry.list({ name: at ? at[1]! : ref });
+      const hit = at ? versions.find((m) => m.version === Number(at[2])) : versions.find((m) => m.status === 'active');
+      if (hit && hit.kind !== 'predict') throw new TailorError('not_found', `no predictive model '${ref}'`, 'model');
+      id = hit?.id;
+    }
+    let s = id ? this.scorers.get(id) : undefined;
+    if (!s) {
+      const m = await this.d.registry.get(id ?? ref);
+      if (!m || m.kind !== 'predict') throw new TailorError('not_found', `no predictive model '${ref}'`, 'model');
+      s = compileScorer(m as PredictModel);
+      if (this.scorers.size >= this.cacheSize) this.scorers.delete(this.scorers.keys().next().value!);
+      this.scorers.set(s.id, s);
+    }
+    if (ref !== s.name) this.fixed.set(ref, s.id);
     return s;
   }
 
