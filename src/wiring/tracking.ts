@@ -1,6 +1,7 @@
 import type { CampaignRecord } from '../core/campaigns/ports.ts';
 import type { SendLookup } from '../core/campaigns/report-intake.ts';
 import type { Message } from '../core/schemas/segment-message.ts';
+import { EMAIL_OPENED } from '../core/tracking/email-event-names.ts';
 import { TrackingService } from '../core/tracking/tracking-service.ts';
 import { plainCodec } from '../core/pii-codec.ts';
 import { createSendLookup } from '../store/campaigns/send-lookup.ts';
@@ -17,6 +18,8 @@ export function wireTracking(b: Base, d: {
   /** An experiment's id by its name (a campaign names it; results read the id off the events). */
   experimentId: (name: string) => Promise<string | null>;
   ingest: (messages: Message[]) => Promise<unknown>;
+  /** Profiles whose stored events changed outside ingest (segments follow them). */
+  touched: (profileId: string, eventNames: string[]) => void;
 }): TrackingService {
   const sends: SendLookup = createSendLookup(b.db, plainCodec);
   const cache = new Map<string, { at: number; v: { name: string; experiment: string | null } | null }>();
@@ -26,6 +29,7 @@ export function wireTracking(b: Base, d: {
     now: b.now,
     newId: b.newId,
     ingest: d.ingest,
+    opensChanged: (profileId) => d.touched(profileId, [EMAIL_OPENED]),
     send: async (messageId) => (await sends.byMessageIds([messageId])).get(messageId) ?? null,
     campaign: async (id) => {
       const hit = cache.get(id);

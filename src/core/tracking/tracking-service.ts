@@ -29,6 +29,8 @@ export interface TrackingDeps {
   recordHit(hit: HitRecord): Promise<void>;
   /** Clears the machine flag of earlier open events (a human click proved a person read the message). */
   clearOpenFlags(eventIds: readonly string[]): Promise<void>;
+  /** Tells the segments that follow a profile's events that its opens changed (the cleared flags). */
+  opensChanged(profileId: string): void;
   /** The ingest use case: the event lands like any other, with features, segments and consents following it. */
   ingest(messages: Message[]): Promise<unknown>;
   /** IP addresses on events are truncated (IPv4 /24, IPv6 /48) when set. */
@@ -87,7 +89,10 @@ export class TrackingService {
     // A person clicked: opens flagged only for coming soon after delivery were that person.
     if (!verdict.machine) {
       const cleared = prior.filter((p) => p.kind === 'open' && p.machine && clearedByLaterHuman(p.reasons)).map((p) => p.eventId);
-      if (cleared.length) await this.d.clearOpenFlags(cleared);
+      if (cleared.length) {
+        await this.d.clearOpenFlags(cleared);
+        this.d.opensChanged(ctx.profileId);
+      }
     }
     const location = this.d.identifyOnClick && !verdict.machine && c.l !== DECOY_LINK_ID
       ? withParam(dest, IDENTIFY_PARAM, identifyToken(c.p, secret, at))
