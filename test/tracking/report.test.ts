@@ -185,5 +185,17 @@ for (const d of dialects) {
       expect(after.opens).toEqual({ raw: 6, human: 5, uniqueRaw: 4, uniqueHuman: 4 });
       expect(after.clicks).toEqual({ raw: 4, human: 3, uniqueRaw: 4, uniqueHuman: 3 });
     });
+
+    it('two followers at once count each event once', async () => {
+      await s.t.ingest([open('p2', A, '10T14:00:00'), open('p2', A, '10T14:05:00'), click('p2', A, '10T14:06:00', 'b')]);
+      s.clock.now += 10_000;
+      const one = () => new ReportFollower({ port: createReportFollowerStore(s.t.db), now: () => s.clock.now });
+      const done = await Promise.all([one().follow(), one().follow(), one().follow()]);
+      expect(done.reduce((a, b) => a + b, 0)).toBe(3);
+      const m = (await report(A)).metrics;
+      // p2 had opened once (human) before: two more opens, no new unique opener; a first click.
+      expect(m.opens).toEqual({ raw: 8, human: 7, uniqueRaw: 4, uniqueHuman: 4 });
+      expect(m.clicks).toEqual({ raw: 5, human: 4, uniqueRaw: 5, uniqueHuman: 4 });
+    });
   });
 }
