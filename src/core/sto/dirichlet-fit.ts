@@ -129,8 +129,12 @@ export function digamma(x: number): number {
  */
 export function fitPrecisionOfRows(rows: readonly { counts: ArrayLike<number>; mean: readonly number[] }[], start = 1, tol = 1e-10, maxIterations = 10_000): PrecisionFit {
   let alpha = start;
-  const used = rows.map((r) => ({ ...r, n: Array.prototype.reduce.call(r.counts, (a: number, b) => a + (b as number), 0) as number }))
-    .filter((r) => r.n > 0);
+  const total = (c: ArrayLike<number>) => {
+    let n = 0;
+    for (let k = 0; k < c.length; k++) n += c[k]!;
+    return n;
+  };
+  const used = rows.map((r) => ({ ...r, n: total(r.counts) })).filter((r) => r.n > 0);
   if (!used.length) return { alpha: MAX_ALPHA, iterations: 0, converged: true };
   for (let it = 1; it <= maxIterations; it++) {
     let num = 0;
