@@ -6,7 +6,7 @@ import type { Tailor } from '../main.ts';
 import { DEMO_BROADCAST } from './demo-campaigns.ts';
 import type { DemoClock } from './demo-clock.ts';
 import { demoCustomers } from './demo-messages.ts';
-import { DAY, HOUR, MINUTE } from './local-time.ts';
+import { DAY, HOUR } from './local-time.ts';
 import { DemoResponder, type InjectApp, type ResponderStats } from './responder/responder.ts';
 
 /**
@@ -55,9 +55,24 @@ export interface SimulationResult {
   responses: ResponderStats | null;
 }
 
-/** The clock's step: sends are due on whole hours (optimised) or at launch, both on the grid. */
-const STEP = 15 * MINUTE;
+/** The clock's step: sends are due on whole hours (optimised: the hours of the window) or at launch, both on the grid. */
+const STEP = HOUR;
+/** A broadcast's sends are due within its 24-hour window; an hour more for stragglers. */
+const WINDOW = 25 * HOUR;
 const MAX_TICKS = 100_000;
+
+/**
+ * Where the history of a `weeks`-week simulation ending at `end` stops: a Tuesday at 05:00 UTC, so
+ * that each broadcast launches on a Tuesday at 06:00 UTC (as the history's campaigns mostly did),
+ * and the last one's 24-hour window and the day of clicks after it end before `end`.
+ */
+export function simulationStart(end: number, weeks: number): number {
+  const latest = end - (weeks - 1) * 7 * DAY - 2 * DAY - 6 * HOUR;
+  // 1970-01-01 was a Thursday: days since the epoch ≡ 5 (mod 7) are Tuesdays.
+  let day = Math.floor(latest / DAY);
+  while (((day % 7) + 7) % 7 !== 5) day--;
+  return day * DAY + 5 * HOUR;
+}
 
 /** The send-time option as the campaign schema of this build takes it, or null when it has none. */
 export function sendTimeOption(explore: number): Record<string, unknown> | null {
@@ -105,23 +120,21 @@ export async function simulateSends(t: Tailor, app: InjectApp, clock: DemoClock,
   }
 
   const broadcasts: SimulatedBroadcast[] = [];
-  let now = Math.ceil(o.from / STEP) * STEP;
-  const span = o.end - now;
-  const start = now;
-  for (const l of launches) {
-    for (; now < l.at; now += STEP) {
-      await responder?.runUntil(now);
-      await sendDue(now);
-      o.onProgress?.(Math.round((now - start) / HOUR), Math.round(span / HOUR));
-    }
-    clock.set(l.at);
-    const c = await launch(t, l.name, option);
-    broadcasts.push({ campaign: c.name, launchedAt: new Date(l.at).toISOString(), counts: await t.campaigns.campaigns.counts(c), reasons: [] });
-  }
-  for (; now <= o.end; now += STEP) {
+  // The send loop runs only while a broadcast's window is open: an idle round still costs a few
+  // milliseconds of queries, and a month has thousands of steps.
+  const sending = (at: number) => launches.some((l) => at >= l.at && at <= l.at + WINDOW);
+  let next = 0;
+  const start = Math.ceil(o.from / STEP) * STEP;
+  for (let now = start; now <= o.end; now += STEP) {
     await responder?.runUntil(now);
-    await sendDue(now);
-    o.onProgress?.(Math.round((now - start) / HOUR), Math.round(span / HOUR));
+    while (next < launches.length && launches[next]!.at <= now) {
+      const l = launches[next++]!;
+      clock.set(l.at);
+      const c = await launch(t, l.name, option);
+      broadcasts.push({ campaign: c.name, launchedAt: new Date(l.at).toISOString(), counts: await t.campaigns.campaigns.counts(c), reasons: [] });
+    }
+    if (sending(now)) await sendDue(now);
+    o.onProgress?.(Math.round((now - start) / HOUR), Math.round((o.end - start) / HOUR));
   }
   await responder?.runUntil(o.end);
   await t.realtime.drain();

@@ -1,32 +1,33 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import type { Config } from '../../config.ts';
+import { TailorError } from '../../core/errors.ts';
 import type { SendState } from '../../core/campaigns/ports.ts';
 import { DemoClock } from '../../demo/demo-clock.ts';
-import { DAY } from '../../demo/local-time.ts';
 import { MAX_CUSTOMERS, type DemoOptions, type DemoSummary } from '../../demo/load-demo.ts';
 import { setUpDemo } from '../../demo/set-up-demo.ts';
-import { simulateSends, type SimulatedBroadcast, type SimulationResult } from '../../demo/simulate-sends.ts';
+import { simulateSends, simulationStart, type SimulatedBroadcast, type SimulationResult } from '../../demo/simulate-sends.ts';
 import { configFrom, withTailor } from '../context.ts';
-import { dateFlag, wholeFlag } from '../flags.ts';
+import { dateFlag, numberFlag, wholeFlag } from '../flags.ts';
 import { print } from '../output.ts';
 import { withProgress } from '../progress.ts';
 
-interface DemoFlags { customers: string; seed: string; end?: string; send?: boolean; weeks: string; habits: boolean; json?: boolean }
+interface DemoFlags { customers: string; seed: string; end?: string; send?: boolean; weeks: string; explore: string; habits: boolean; json?: boolean }
 
 export function registerDemo(program: Command): void {
   program.command('demo').description('load a demo fashion shop: catalogue, customers and 12 months of history (same seed, same data)')
     .option('--customers <n>', 'number of customers', '2000')
     .option('--seed <n>', 'random seed: the same seed and --end always give the same data', '1')
     .option('--end <date>', 'end of the demo, ISO-8601 (default: now; give one for reproducible data)')
-    .option('--send', 'end the history --weeks before --end, then send a weekly broadcast over those weeks (to the outbox folder unless TAILOR_SMTP_URL is set) and simulate how the customers respond')
+    .option('--send', 'end the history a little over --weeks weeks before --end, then send a weekly broadcast (optimised send times) over those weeks (to the outbox folder unless TAILOR_SMTP_URL is set) and simulate how the customers respond')
     .option('--weeks <n>', 'with --send: weeks of weekly broadcasts to simulate', '4')
+    .option('--explore <share>', 'with --send: share of each broadcast sent at a random hour (send-time exploration)', '0.1')
     .option('--no-habits', 'plant no reading hours: every customer checks mail at random hours (the control for send-time optimisation)')
     .option('--json', 'machine-readable output')
     .action(async (flags: DemoFlags, cmd: Command) => {
       // Checked before the database is opened: a typo should not touch the store.
       const opts = parseFlags(flags);
-      if (flags.send) return sendDemo(cmd, flags, opts, wholeFlag(flags.weeks, 'weeks', { min: 1, max: 52 }));
+      if (flags.send) return sendDemo(cmd, flags, opts, wholeFlag(flags.weeks, 'weeks', { min: 1, max: 52 }), shareFlag(flags.explore, 'explore'));
       await withTailor(cmd, async (t) => {
         const summary = await withProgress('loading demo', { json: flags.json, unit: 'customers' },
           (bar) => setUpDemo(t, { ...opts, onProgress: bar.update }));
@@ -40,12 +41,12 @@ export function registerDemo(program: Command): void {
  * simulated (src/demo/simulate-sends.ts) on a Tailor whose clock the simulation moves, with the
  * demo's responder answering every message through the HTTP app in-process.
  */
-async function sendDemo(cmd: Command, flags: DemoFlags, opts: DemoOptions, weeks: number): Promise<void> {
+async function sendDemo(cmd: Command, flags: DemoFlags, opts: DemoOptions, weeks: number, explore: number): Promise<void> {
   const { createTailor } = await import('../../main.ts');
   const { createServer } = await import('../../http.ts');
   const clock = new DemoClock();
   const end = (opts.end ?? new Date()).getTime();
-  const from = end - weeks * 7 * DAY;
+  const from = simulationStart(end, weeks);
   // The simulated recipients' requests arrive far faster than the simulated time passes: no rate limits on this in-process app.
   const config = { ...configFrom(cmd), rateLimitPublic: 0, rateLimitIngest: 0, ...({ rateLimitTracking: 0 } as unknown as Partial<Config>) };
   const t = await createTailor(config, { clock });
@@ -57,7 +58,7 @@ async function sendDemo(cmd: Command, flags: DemoFlags, opts: DemoOptions, weeks
     let sim: SimulationResult;
     try {
       sim = await withProgress(`simulating ${weeks} weeks of sends`, { json: flags.json, unit: 'simulated hours' },
-        (bar) => simulateSends(t, app, clock, { seed: opts.seed, customers: opts.customers, habits: opts.habits, from, end, weeks, onProgress: bar.update }));
+        (bar) => simulateSends(t, app, clock, { seed: opts.seed, customers: opts.customers, habits: opts.habits, from, end, weeks, explore, onProgress: bar.update }));
     } finally {
       await app.close();
       clock.release();
@@ -75,6 +76,12 @@ export function parseFlags(f: Pick<DemoFlags, 'customers' | 'seed' | 'end'> & { 
   const seed = wholeFlag(f.seed, 'seed');
   const end = f.end === undefined ? undefined : new Date(dateFlag(f.end, 'end'));
   return { customers, seed, end, ...(f.habits === false ? { habits: false } : {}) };
+}
+
+function shareFlag(s: string, flag: string): number {
+  const v = numberFlag(s, flag);
+  if (v < 0 || v > 1) throw new TailorError('invalid_argument', `--${flag} must be a share from 0 to 1`, flag);
+  return v;
 }
 
 const total = (n: Record<SendState, number>): number => Object.values(n).reduce((a, b) => a + b, 0);
