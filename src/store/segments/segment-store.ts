@@ -191,8 +191,11 @@ async function write(sql: SqlRunner, w: SegmentWrites): Promise<void> {
 
   const entered = w.memberships.filter((m) => m.entered);
   const exited = w.memberships.filter((m) => !m.entered);
+  // Entering again at the very instant of an earlier entry (left and rejoined within one instant, as
+  // two model runs at one clock reading can make happen) reopens that membership: it never ended.
   for (let i = 0; i < entered.length; i += CHUNK) {
-    await writeRows(sql, 'segment_memberships', MEMBER_COLS, entered.slice(i, i + CHUNK).map((m) => [m.segmentId, m.profileId, m.at]));
+    await writeRows(sql, 'segment_memberships', MEMBER_COLS, entered.slice(i, i + CHUNK).map((m) => [m.segmentId, m.profileId, m.at]),
+      'ON CONFLICT (segment_id, profile_id, entered_at) DO UPDATE SET exited_at = NULL');
   }
   for (let i = 0; i < exited.length; i += CHUNK) {
     const part = exited.slice(i, i + CHUNK);
