@@ -7,6 +7,9 @@ import { keyWeakness } from './core/key-strength.ts';
 const whole = (min: number, max: number) => z.preprocess((v) => (typeof v === 'string' && /^\s*\d+\s*$/.test(v) ? Number(v) : v),
   z.number({ error: `expected a whole number from ${min} to ${max}` }).int(`expected a whole number from ${min} to ${max}`).min(min).max(max));
 
+/** On or off: a JSON boolean, or true/false, 1/0, yes/no, on/off in any case. */
+const flag = z.union([z.boolean(), z.stringbool({ error: 'expected true or false' })]);
+
 /** One of a few words, in any case (`FULL` is `full`, as SQLite's own PRAGMA takes it). */
 const word = <const T extends readonly [string, ...string[]]>(values: T) =>
   z.preprocess((v) => (typeof v === 'string' ? v.trim().toLowerCase() : v), z.enum(values));
@@ -45,6 +48,12 @@ export const configSchema = z.object({
   rateLimitIngest: whole(0, 100_000_000).default(600_000),
   /** Requests per minute per IP address to the public pages (`/`, `/health`); 0 turns the limit off. */
   rateLimitPublic: whole(0, 100_000_000).default(600),
+  /** Requests per minute per IP address to the open pixel and click redirect (mail image proxies fetch for many people from one address); 0 turns the limit off. */
+  rateLimitTracking: whole(0, 100_000_000).default(60_000),
+  /** IP addresses on tracking events are truncated (IPv4 to /24, IPv6 to /48) before they are stored. */
+  anonymizeIp: flag.default(false),
+  /** A click from an email adds the short-lived `_tailor` parameter, which the site snippet turns into an identify. */
+  clickIdentify: flag.default(true),
   /** The sender of campaigns that name none: "Name <user@host>". */
   from: z.string().min(3).default('Tailor Demo Shop <shop@example.com>'),
   /** DKIM signing (all three, or none): the signing domain, the selector, and the private key (PEM, or a path to a PEM file). */
@@ -69,6 +78,9 @@ export const configSchema = z.object({
   webhookSecret: z.string().min(16).optional(),
   /** SendGrid's signed event webhook public key (base64 DER or PEM). */
   sendgridPublicKey: z.string().min(1).optional(),
+  /** Origins whose pages may call the browser routes (the SDK's short routes, its settings, `/t/i`): "https://shop.example.com,https://www.example.com". Default: none. */
+  corsOrigins: z.preprocess((v) => (typeof v === 'string' ? v.split(',').map((o) => o.trim()).filter(Boolean) : v),
+    z.array(z.string().regex(/^https?:\/\/[^/\s?#*]+$/, 'expected origins such as "https://shop.example.com" (scheme, host and port, no path)'))).default([]),
 }).strict().superRefine((c, ctx) => {
   const dkim = [c.dkimDomain, c.dkimSelector, c.dkimKey].filter((v) => v !== undefined).length;
   if (dkim !== 0 && dkim !== 3) ctx.addIssue({ code: 'custom', path: ['dkimKey'], message: 'DKIM needs TAILOR_DKIM_DOMAIN, TAILOR_DKIM_SELECTOR and TAILOR_DKIM_KEY together' });
@@ -84,10 +96,11 @@ const ENV: Record<string, keyof Config> = {
   TAILOR_DEFAULT_REGION: 'defaultRegion', TAILOR_LOG_LEVEL: 'logLevel', TAILOR_SQLITE_SYNC: 'sqliteSync', TAILOR_PG_POOL: 'pgPool',
   TAILOR_REQUEST_TIMEOUT: 'requestTimeout', TAILOR_MAX_CONNECTIONS: 'maxConnections',
   TAILOR_RATE_LIMIT_INGEST: 'rateLimitIngest', TAILOR_RATE_LIMIT_PUBLIC: 'rateLimitPublic',
+  TAILOR_RATE_LIMIT_TRACKING: 'rateLimitTracking', TAILOR_ANONYMIZE_IP: 'anonymizeIp', TAILOR_CLICK_IDENTIFY: 'clickIdentify',
   TAILOR_FROM: 'from', TAILOR_DKIM_DOMAIN: 'dkimDomain', TAILOR_DKIM_SELECTOR: 'dkimSelector', TAILOR_DKIM_KEY: 'dkimKey',
   TAILOR_SEND_RATE: 'sendRate', TAILOR_SEND_LEASE: 'sendLease', TAILOR_SEND_CONCURRENCY: 'sendConcurrency', TAILOR_DOMAIN_RATES: 'domainRates',
   TAILOR_QUIET_HOURS: 'quietHours', TAILOR_FREQUENCY_CAPS: 'frequencyCaps', TAILOR_DEFAULT_TIMEZONE: 'defaultTimezone',
-  TAILOR_WEBHOOK_SECRET: 'webhookSecret', TAILOR_SENDGRID_PUBLIC_KEY: 'sendgridPublicKey',
+  TAILOR_WEBHOOK_SECRET: 'webhookSecret', TAILOR_SENDGRID_PUBLIC_KEY: 'sendgridPublicKey', TAILOR_CORS_ORIGINS: 'corsOrigins',
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {

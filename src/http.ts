@@ -17,6 +17,7 @@ export function createServer(t: Tailor, keys: AuthKeys, logger?: Logger): Fastif
       ...(t.config.maxConnections ? { maxConnections: t.config.maxConnections } : {}),
       ingestPerMinute: t.config.rateLimitIngest,
       publicPerMinute: t.config.rateLimitPublic,
+      trackingPerMinute: t.config.rateLimitTracking,
     },
     ingest: { ingest: (m) => t.ingest(m), newMessageId: t.newMessageId, now: () => t.clock.now() },
     profiles: t.profiles,
@@ -27,8 +28,12 @@ export function createServer(t: Tailor, keys: AuthKeys, logger?: Logger): Fastif
     quality: { report: (recent) => t.status.qualityReport(recent) },
     pages: t.campaigns.pages,
     webhooks: t.campaigns.reports,
-    campaigns: { campaigns: t.campaigns.campaigns, explain: t.campaigns.explain, testSend: t.campaigns.testSend },
+    campaigns: { campaigns: t.campaigns.campaigns, explain: t.campaigns.explain, testSend: t.campaigns.testSend, report: (c) => t.reports.reports.report(c) },
     messages: t.campaigns.transactional,
+    tracking: t.tracking,
+    site: t.site,
+    publicUrl: t.config.publicUrl,
+    corsOrigins: t.config.corsOrigins,
     status: { counts: () => t.status.counts(), ping: () => t.status.ping(), dialect: t.dialect, version: VERSION },
   });
 }

@@ -10,6 +10,7 @@ import type { ImportRunsPort, ProductsPort } from './core/imports/ports.ts';
 import { ingestMessages, type IngestResult } from './core/ingest/ingest-messages.ts';
 import type { ClusterService } from './core/ml/cluster-service.ts';
 import type { ClvService } from './core/ml/clv/clv-service.ts';
+import type { LiveScoring } from './core/ml/predict/live-scoring.ts';
 import type { PredictService } from './core/ml/predict/service.ts';
 import type { RegistryPort } from './core/ml/registry.ts';
 import { plainCodec } from './core/pii-codec.ts';
@@ -38,7 +39,11 @@ import { wireExperiments } from './wiring/experiments.ts';
 import { wireFeatures } from './wiring/features.ts';
 import { wireModels } from './wiring/models.ts';
 import { wireSegments } from './wiring/segments.ts';
+import { wireSto } from './wiring/sto.ts';
+import { wireTracking } from './wiring/tracking.ts';
+import { wireReports } from './wiring/reports.ts';
 import { wireSettings, type Keys } from './wiring/settings.ts';
+import { wireSite } from './wiring/site.ts';
 
 export type { Keys } from './wiring/settings.ts';
 export { migrateStore, openStore } from './open-store.ts';
@@ -66,7 +71,7 @@ export interface Tailor {
   /** Decides experiments when due (and looks at sequential ones every few minutes); started by `tailor serve`. */
   experimentScheduler: DueScheduler;
   /** Predictive models and clustering; the numeric work runs on a worker thread. */
-  models: { predict: PredictService; cluster: ClusterService; registry: RegistryPort };
+  models: { predict: PredictService; cluster: ClusterService; registry: RegistryPort; live: LiveScoring };
   /** Retrains models whose retraining interval has passed; started by `tailor serve`. */
   modelScheduler: DueScheduler;
   features: FeatureService;
@@ -77,6 +82,14 @@ export interface Tailor {
   imports: ImportRunsPort;
   products: ProductsPort;
   campaigns: ReturnType<typeof wireCampaigns>;
+  /** Campaign reports, and the follower that keeps their rollups current (its scheduler is started by `tailor serve`). */
+  reports: ReturnType<typeof wireReports>;
+  /** The open pixel and click redirect: hits become events on the recipient's profile. */
+  tracking: ReturnType<typeof wireTracking>;
+  /** Site tracking: a browser that came from an email is tied to its recipient. */
+  site: ReturnType<typeof wireSite>;
+  /** Send-time optimisation: fit, evaluate, show (campaigns with `sendTime` schedule through it). */
+  sto: ReturnType<typeof wireSto>;
   /** The API keys: from config, else from the store; generated and stored on first run. */
   keys(): Promise<Keys>;
   /** Re-evaluates the profiles changed since the real-time queue was last known empty (after a crash); returns how many. */
@@ -108,9 +121,10 @@ export async function createTailor(config: Config, opts: TailorOptions = {}): Pr
   const segments = wireSegments(b, plainCodec);
   const experiments = wireExperiments(b, segments.memberIds,
     async (ids) => new Map((await segments.queries.describe(ids)).map((p) => [p.profileId, p.email])));
-  const content = wireContent(b, { profiles, segments: segments.queries, secret });
+  // Models before content: templates read fresh model scores at render time.
+  const models = wireModels(b, segments.engine, profiles);
+  const content = wireContent(b, { profiles, segments: segments.queries, secret, scores: models.live });
   const features = wireFeatures(b, { profiles, dependents: segments.engine });
-  const models = wireModels(b, segments.engine);
 
   const mark = new CatchUpMark({ settings, now: b.now, onError: b.onError });
   const realtime = new RealtimeQueue([
@@ -118,10 +132,17 @@ export async function createTailor(config: Config, opts: TailorOptions = {}): Pr
     followShoppers(content.recs),
   ], b.onError, clock, (t) => void mark.record(t, false));
   const ingestDeps = { store: createIngestStore(db, plainCodec), clock, newProfileId: b.newId, normalize: { defaultRegion: config.defaultRegion } };
+  const sto = wireSto(b, { profiles });
   const campaigns = wireCampaigns(b, {
     ingest: (m) => ingest(m), secret, profiles, templates: content.templates, contextFor: content.contextFor, contextsFor: content.contextsFor, experiments: experiments.experiments,
-    mailer: opts.mailer,
+    mailer: opts.mailer, sendTime: sto,
     touched: (events) => realtime.push(events.map((e) => ({ profileId: e.profileId, traits: [], events: [e.name], consents: [], merged: false, created: false }))),
+  });
+  const reports = wireReports(b, { experiments: experiments.experiments });
+  const tracking = wireTracking(b, {
+    secret, campaigns: campaigns.records, ingest: (m) => ingest(m),
+    touched: (profileId, names) => realtime.push([{ profileId, traits: [], events: names, consents: [], merged: false, created: false }]),
+    experimentId: async (name) => (await experiments.experiments.get(name).catch(() => null))?.id ?? null,
   });
   const ingest = async (messages: Message[]): Promise<IngestResult> => {
     const r = await ingestMessages(messages, ingestDeps);
@@ -151,11 +172,16 @@ export async function createTailor(config: Config, opts: TailorOptions = {}): Pr
     imports: createImportRunStore(db),
     products: createProductStore(db),
     campaigns,
+    reports,
+    tracking,
+    site: wireSite(b, { secret, profiles, ingest: (m) => ingest(m) }),
+    sto,
     keys,
     newMessageId: () => `tailor-${randomUUID()}`,
     catchUp: () => mark.catchUp(segments.engine),
     close: async () => {
       await campaigns.close();
+      await reports.close();
       await segments.scheduler.stop();
       await experiments.scheduler.stop();
       await models.scheduler.stop();

@@ -50,4 +50,6 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./commands/delivery.ts')).registerDelivery },
   { name: 'campaign', term: 'campaign', description: 'broadcast and triggered campaigns: create, schedule, launch, pause, test, explain, status, worker',
     load: async () => (await import('./commands/campaign.ts')).registerCampaign },
+  { name: 'sto', term: 'sto', description: 'send-time optimisation: fit each reader\'s local hours, evaluate the lift offline, show a profile',
+    load: async () => (await import('./commands/sto.ts')).registerSto },
 ];

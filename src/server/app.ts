@@ -20,6 +20,10 @@ import { recipientPagesRoutes, type RecipientPagesService } from './routes/recip
 import { webhookRoutes, type WebhookService } from './routes/webhooks.ts';
 import { campaignRoutes, type CampaignRoutesService } from './routes/campaigns.ts';
 import { messageRoutes, type MessageRoutesService } from './routes/messages.ts';
+import { trackingRoutes, type TrackingRoutesService } from './routes/tracking.ts';
+import { browserCors } from './cors.ts';
+import { browserSdkRoutes } from './routes/browser-sdk.ts';
+import { siteIdentifyRoutes, type SiteIdentifyService } from './routes/site-identify.ts';
 
 export interface AppDeps {
   keys: AuthKeys;
@@ -38,6 +42,14 @@ export interface AppDeps {
   campaigns: CampaignRoutesService;
   /** Transactional messages (POST /v1/messages). */
   messages: MessageRoutesService;
+  /** The open pixel and click redirect (`/t/o/:token`, `/t/c/:token`). */
+  tracking: TrackingRoutesService;
+  /** The site snippet's identify (a click from an email identifies the browser). */
+  site: SiteIdentifyService;
+  /** Where browsers reach this server (TAILOR_PUBLIC_URL): the browser SDK's settings point it here. */
+  publicUrl: string;
+  /** Origins whose pages may call the browser routes (TAILOR_CORS_ORIGINS); none when unset. */
+  corsOrigins?: readonly string[] | undefined;
   logger?: Logger | undefined;
   /** Timeouts, the connection cap and rate limits; unset ones take the config's defaults. */
   limits?: Partial<ServerLimits> | undefined;
@@ -74,6 +86,8 @@ export function buildApp(deps: AppDeps): FastifyInstance {
 
   // JSON bodies, also as text/plain (sendBeacon), with a nesting limit.
   registerJsonParsers(app);
+  // Before the guards: a preflight carries no key, and a refused browser request still gets its CORS headers.
+  void app.register(browserCors, { origins: deps.corsOrigins ?? [] });
   void app.register(requestGuards, { keys: deps.keys, limits, auth });
 
   app.setErrorHandler((err: FastifyError, req, reply) => {
@@ -110,5 +124,8 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   webhookRoutes(app, deps.webhooks);
   campaignRoutes(app, deps.campaigns, deps.keys);
   messageRoutes(app, deps.messages, deps.keys);
+  trackingRoutes(app, deps.tracking);
+  browserSdkRoutes(app, deps.ingest, deps.keys, deps.publicUrl);
+  siteIdentifyRoutes(app, deps.site, deps.publicUrl);
   return app;
 }

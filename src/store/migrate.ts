@@ -11,13 +11,19 @@ import { campaigns } from './migrations/008-campaigns.ts';
 import { sendPayload } from './migrations/009-send-payload.ts';
 import { deliveryReportKeys } from './migrations/010-delivery-report-keys.ts';
 import { membershipsByProfile } from './migrations/011-memberships-by-profile.ts';
+import { trackingRollups } from './migrations/012-tracking-rollups.ts';
+import { sendTime } from './migrations/013-send-time.ts';
+import { trackingHits } from './migrations/014-tracking-hits.ts';
 import type { DdlTypes, MigrationDdl } from './migrations/types.ts';
 
 /** Forward-only, in order. Never edit a released migration: add the next one. */
 const MIGRATIONS: [string, MigrationDdl][] = [['001-initial', initial], ['002-segments', segments], ['003-events-by-name-covering', eventsByNameCovering],
   ['004-experiments', experiments], ['005-recommendations', recommendations], ['006-templates', templates],
   ['007-models', models], ['008-campaigns', campaigns], ['009-send-payload', sendPayload],
-  ['010-delivery-report-keys', deliveryReportKeys], ['011-memberships-by-profile', membershipsByProfile]];
+  ['010-delivery-report-keys', deliveryReportKeys], ['011-memberships-by-profile', membershipsByProfile],
+  ['012-tracking-rollups', trackingRollups],
+  ['013-send-time', sendTime],
+  ['014-tracking-hits', trackingHits]];
 
 const TYPES: Record<Dialect, DdlTypes> = {
   sqlite: { json: 'TEXT', ts: 'INTEGER', serial: 'INTEGER PRIMARY KEY AUTOINCREMENT', real: 'REAL' },

@@ -11,6 +11,7 @@ import { createReportInbox } from '../delivery/reports/report-inbox.ts';
 import { createReportLog } from '../store/campaigns/report-log.ts';
 import { createSendLookup } from '../store/campaigns/send-lookup.ts';
 import type { Base } from './base.ts';
+import type { SendTimePlanner } from '../core/sto/ports.ts';
 
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
@@ -77,6 +78,8 @@ export function wireCampaigns(b: Base, d: {
   touched: (events: readonly ProfileEvent[]) => void;
   /** A transport to use instead of the config's (tests). */
   mailer?: Mailer | undefined;
+  /** Send-time optimisation (src/wiring/sto.ts), for campaigns with `sendTime`. */
+  sendTime?: SendTimePlanner | undefined;
 }) {
   const suppressions = createSuppressionStore(b.db);
   const campaignRecords = createCampaignStore(b.db);
@@ -96,7 +99,7 @@ export function wireCampaigns(b: Base, d: {
   const campaigns = new CampaignService({
     store: campaignRecords, queue, audience: createAudienceQueries(b.db), triggers: createTriggerQueries(b.db), lookup,
     templates: d.templates, experiments: d.experiments, messageDomain, defaultZone: b.config.defaultTimezone,
-    now: b.now, newId: b.newId, wake: () => wake.notify(),
+    now: b.now, newId: b.newId, wake: () => wake.notify(), sendTime: d.sendTime,
   });
   const content = new CampaignContent({
     templates: d.templates, contextFor: d.contextFor, contextsFor: d.contextsFor,

@@ -1,4 +1,4 @@
-import { batchRecipientContexts, recipientContext } from '../core/content/recipient-context.ts';
+import { batchRecipientContexts, recipientContext, type FreshScoresPort } from '../core/content/recipient-context.ts';
 import { RecsService } from '../core/content/recommendations/recs-service.ts';
 import { TemplateService } from '../core/content/template-service.ts';
 import type { ProfileQueriesPort } from '../core/profiles/ports.ts';
@@ -10,11 +10,12 @@ import { createRenderProfileQueries } from '../store/content/render-profile-quer
 import type { Base } from './base.ts';
 
 /** Templates (rendered with each recipient's context) and recommendations. */
-export function wireContent(b: Base, d: { profiles: ProfileQueriesPort; segments: SegmentQueriesPort; secret: () => Promise<string> }) {
+export function wireContent(b: Base, d: { profiles: ProfileQueriesPort; segments: SegmentQueriesPort; secret: () => Promise<string>; scores?: FreshScoresPort }) {
+  const scores = d.scores ? { scores: d.scores } : {};
   const lists = createRecommendationsReader(b.db);
   const recs = new RecsService({ store: createRecsStore(b.db), lists, profiles: d.profiles, now: b.now });
-  const contextFor = recipientContext({ profiles: d.profiles, segments: d.segments, recommendations: lists, publicUrl: b.config.publicUrl, secret: d.secret });
+  const contextFor = recipientContext({ profiles: d.profiles, segments: d.segments, recommendations: lists, publicUrl: b.config.publicUrl, secret: d.secret, ...scores });
   const templates = new TemplateService({ store: createTemplateStore(b.db), now: b.now, newId: b.newId, contextFor });
-  const contextsFor = batchRecipientContexts({ profiles: createRenderProfileQueries(b.db), recommendations: lists, publicUrl: b.config.publicUrl, secret: d.secret, now: b.now });
+  const contextsFor = batchRecipientContexts({ profiles: createRenderProfileQueries(b.db), recommendations: lists, publicUrl: b.config.publicUrl, secret: d.secret, now: b.now, ...scores });
   return { templates, recs, contextFor, contextsFor };
 }

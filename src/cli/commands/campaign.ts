@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { campaignDocument, campaignReport, type CampaignDocument } from '../../core/campaigns/campaign-document.ts';
 import type { ExplainDocument } from '../../core/campaigns/explain.ts';
+import { reportText } from '../../core/tracking/campaign-report.ts';
 import { SEND_STATES, type CampaignRecord } from '../../core/campaigns/ports.ts';
 import { TailorError } from '../../core/errors.ts';
 import { normalizeEmail } from '../../core/identity/email.ts';
@@ -145,6 +146,16 @@ export function registerCampaign(program: Command): void {
       });
     });
 
+  cp.command('report <campaign>')
+    .description('sent, delivered, bounces, human and raw opens and clicks, CTR, CTOR, complaints, attributed revenue; per step, arm, segment, link and hour')
+    .option('--json', json)
+    .action(async (ref: string, opts: Json, cmd: Command) => withTailor(cmd, async (t) => {
+      // Events that arrived since the follower's last batch count now.
+      await t.reports.follower.follow();
+      const r = await t.reports.reports.report(await t.campaigns.campaigns.get(ref));
+      print(!!opts.json, r, () => reportText(r));
+    }));
+
   cp.command('worker').description('run the send loop: launches, audiences, triggers and sending (stop with Ctrl-C)')
     .option('--until-idle', 'stop once nothing is left to do now (nothing due)')
     .option('--json', json)
@@ -167,6 +178,7 @@ export function registerCampaign(program: Command): void {
         return;
       }
       t.campaigns.scheduler.start();
+      t.reports.scheduler.start();
       if (opts.json) writeOut(`${JSON.stringify({ worker: 'started', pid: process.pid })}\n`);
       else writeOut(`send loop running (pid ${process.pid}); stop with Ctrl-C\n`);
       // The loop's timers do not hold the process open (they are unreferenced so that a server or

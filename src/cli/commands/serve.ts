@@ -59,6 +59,8 @@ function startSchedulers(t: Tailor): void {
   t.scheduler.start();
   // Any number of processes may run it: sends are leased row by row (src/core/campaigns/sender.ts).
   t.campaigns.scheduler.start();
+  // Any number may run it too: each batch moves the rollups' cursor compare-and-set (report-follower.ts).
+  t.reports.scheduler.start();
   t.experimentScheduler.start();
   t.modelScheduler.start();
 }

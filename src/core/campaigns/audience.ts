@@ -1,5 +1,7 @@
 import { armsOf } from '../experiments/design.ts';
 import type { ExperimentService } from '../experiments/service.ts';
+import { sendTimeWindowHours } from '../schemas/campaign.ts';
+import type { SendTimePlanner } from '../sto/ports.ts';
 import { nextLocalTime } from './local-time.ts';
 import { sendMessageId } from './message-id.ts';
 import type { CampaignRecord, NewSend, RecipientLookup, SendQueue } from './ports.ts';
@@ -13,6 +15,8 @@ export interface AudiencePort {
   page(include: readonly string[], exclude: readonly string[], after: string | null, limit: number, enteredBy: number): Promise<string[]>;
   /** Which of these segment names do not exist. */
   missingSegments(names: readonly string[]): Promise<string[]>;
+  /** profile id → id of the first of `include` (in its order) the profile was a member of at `enteredBy`. */
+  segmentsOf?(include: readonly string[], profileIds: readonly string[], enteredBy: number): Promise<Map<string, string>>;
 }
 
 export interface ResolveDeps {
@@ -23,6 +27,8 @@ export interface ResolveDeps {
   messageDomain: string;
   defaultZone: string;
   now: () => number;
+  /** Send-time optimisation (core/sto), for campaigns with `sendTime`; without it they send at their start. */
+  sendTime?: SendTimePlanner | undefined;
 }
 
 /** Profiles per page: big enough that a million-profile audience is a few hundred transactions, small enough to start sending at once. */
@@ -44,6 +50,7 @@ export async function resolveAudiencePage(d: ResolveDeps, c: CampaignRecord, lim
   const occurrence = c.occurrence ?? '';
   const audience = c.spec.audience!;
   let ids: string[];
+  let segmentOf: Map<string, string> | undefined;
   if (audience.profiles?.length) {
     const sorted = [...new Set(audience.profiles)].sort();
     ids = sorted.filter((id) => c.audienceCursor === null || id > c.audienceCursor).slice(0, limit);
@@ -51,8 +58,10 @@ export async function resolveAudiencePage(d: ResolveDeps, c: CampaignRecord, lim
     // Members as of the occurrence's start (its name): one who joins later does not join this send.
     const startedAt = Date.parse(occurrence);
     ids = await d.audience.page(audience.segments, audience.exclude, c.audienceCursor, limit, Number.isNaN(startedAt) ? d.now() : startedAt);
+    segmentOf = await d.audience.segmentsOf?.(audience.segments, ids, Number.isNaN(startedAt) ? d.now() : startedAt);
   }
-  const rows = await rowsFor(d, c, occurrence, ids.map((profileId) => ({ profileId, arm: null })));
+  const rows = (await rowsFor(d, c, occurrence, ids.map((profileId) => ({ profileId, arm: null }))))
+    .map((r) => (segmentOf?.has(r.profileId) ? { ...r, segmentId: segmentOf.get(r.profileId)! } : r));
   const done = ids.length < limit;
   await d.queue.enqueue(rows, { campaignId: c.id, cursor: ids.length ? ids[ids.length - 1]! : c.audienceCursor, done, at: d.now() });
   return { queued: rows.length, done };
@@ -114,14 +123,22 @@ async function rowsFor(d: ResolveDeps, c: CampaignRecord, occurrence: string,
   const now = d.now();
   const start = Math.max(now, c.spec.schedule?.at ? Date.parse(c.spec.schedule.at) : now);
   const local = (w: (typeof who)[number]) => (w.holdout ? undefined : w.localTime ?? c.spec.schedule?.localTime);
-  const zones = who.some((w) => local(w)) ? await d.lookup.facts(who.map((w) => w.profileId), []) : null;
+  const optimise = c.spec.sendTime && d.sendTime ? c.spec.sendTime : undefined;
+  const zones = optimise || who.some((w) => local(w)) ? await d.lookup.facts(who.map((w) => w.profileId), []) : null;
+  // Send-time optimisation: recipients without a fixed local time, in the window from this page's start.
+  const chosen = optimise ? new Map((await d.sendTime!.plan(
+    { start, hours: sendTimeWindowHours(optimise.window), explore: optimise.explore, seed: `${c.id}|${occurrence}` },
+    who.filter((w) => !w.holdout && !local(w)).map((w) => ({ profileId: w.profileId, zone: zones?.get(w.profileId)?.zone })),
+  )).map((x) => [x.profileId, x])) : null;
   return who.map((w) => {
     const at = local(w);
+    const sendTime = chosen?.get(w.profileId);
     return {
       campaignId: c.id, occurrence, step: 0, profileId: w.profileId, arm: w.arm, triggerAt: null,
       messageId: sendMessageId({ campaignId: c.id, occurrence, step: 0, profileId: w.profileId }, d.messageDomain),
-      dueAt: at ? nextLocalTime(start, zones?.get(w.profileId)?.zone, d.defaultZone, at) : start,
+      dueAt: at ? nextLocalTime(start, zones?.get(w.profileId)?.zone, d.defaultZone, at) : sendTime?.dueAt ?? start,
       ...(w.holdout ? { state: 'suppressed' as const, reason: 'holdout' } : {}),
+      ...(sendTime ? { sendTime: { start: sendTime.start, hours: sendTime.hours, slot: sendTime.slot, best: sendTime.best, propensity: sendTime.propensity } } : {}),
     };
   });
 }

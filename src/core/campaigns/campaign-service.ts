@@ -3,7 +3,7 @@ import { TailorError } from '../errors.ts';
 import type { ExperimentService } from '../experiments/service.ts';
 import { parseCampaignSpec, type CampaignSpec } from '../schemas/campaign.ts';
 import type { TemplateService } from '../content/template-service.ts';
-import { AUDIENCE_PAGE, resolveAudiencePage, type AudiencePort } from './audience.ts';
+import { AUDIENCE_PAGE, resolveAudiencePage, type AudiencePort, type ResolveDeps } from './audience.ts';
 import type { CampaignRecord, CampaignStatus, CampaignStore, RecipientLookup, SendQueue, SendRow, SendState } from './ports.ts';
 import { scanTrigger, type TriggerPort } from './triggers.ts';
 
@@ -21,6 +21,8 @@ export interface CampaignServiceDeps {
   newId: () => string;
   /** New work for the sender (a launch, a resume): wakes the send loop. */
   wake: () => void;
+  /** Send-time optimisation, for broadcasts with `sendTime` (audience.ts). */
+  sendTime?: ResolveDeps['sendTime'];
 }
 
 /** Rows due now that a sending broadcast keeps queued ahead of the sender before it queues another page. */

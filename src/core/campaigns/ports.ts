@@ -62,7 +62,11 @@ export interface SendRow {
 }
 
 export type NewSend = Pick<SendRow, 'campaignId' | 'occurrence' | 'step' | 'profileId' | 'messageId' | 'dueAt' | 'arm' | 'triggerAt'>
-  & { state?: 'queued' | 'suppressed'; reason?: string | null; email?: string | null; payload?: Record<string, unknown> | null };
+  & { state?: 'queued' | 'suppressed'; reason?: string | null; email?: string | null; payload?: Record<string, unknown> | null;
+    /** The include segment that brought the recipient (a broadcast's audience), for the report's per-segment breakdown. */
+    segmentId?: string | null;
+    /** Send-time optimisation's choice for this row (core/sto): the window, the slot sent at, the best slot, and the propensity. */
+    sendTime?: { start: number; hours: number; slot: number; best: number; propensity: number } | undefined };
 
 /** How one claimed row ends (or is put back): only the fields given change. */
 export interface SendUpdate {

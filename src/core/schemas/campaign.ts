@@ -60,6 +60,13 @@ export const CampaignSpecSchema = z.strictObject({
   replyTo: mailbox.optional(),
   /** A preference topic: recipients unsubscribed from it are skipped. */
   topic: topic.optional(),
+  /** Open and click tracking (both on unless turned off), the decoy link for scanners, and UTM parameters for tracked links. */
+  tracking: z.strictObject({
+    opens: z.boolean().default(true),
+    clicks: z.boolean().default(true),
+    decoy: z.boolean().default(true),
+    utm: z.partialRecord(z.enum(['source', 'medium', 'campaign', 'term', 'content']), z.string().min(1).max(200)).optional(),
+  }).optional(),
   schedule: ScheduleSchema.optional(),
   trigger: TriggerSchema.optional(),
   /** Triggered campaigns: the sends, in order. A broadcast has one step, its template. */
@@ -70,6 +77,18 @@ export const CampaignSpecSchema = z.strictObject({
   /** Caps and quiet hours of this campaign, on top of the global ones. */
   caps: z.array(CapSchema).max(5).default([]),
   quietHours: QuietHoursSchema.nullable().optional(),
+  /** Send-time optimisation (core/sto): each recipient at their predicted best hour of the window that starts at the occurrence; a share `explore` at a random hour. */
+  sendTime: z.strictObject({
+    optimize: z.literal(true),
+    window: z.string().regex(/^([1-9]\d{0,2})(h|d)$/, 'a window is hours or days, e.g. "24h" or "7d"')
+      .refine((w) => { const h = sendTimeWindowHours(w); return h >= 1 && h <= 168; }, 'a window is 1h to 7d').default('24h'),
+    explore: z.number().min(0).max(1).default(0.1),
+  }).optional(),
+  /** Last-touch attribution windows in days (core/tracking/attribution.ts): a human click, else a human open. */
+  attribution: z.strictObject({
+    clickDays: z.number().min(0).max(30).default(5),
+    openDays: z.number().min(0).max(30).default(1),
+  }).optional(),
 }).superRefine((s, ctx) => {
   const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
   // An experiment's arms may each name a template; otherwise they vary the campaign's template.
@@ -86,7 +105,14 @@ export const CampaignSpecSchema = z.strictObject({
     if (s.experiment) issue('experiment', 'experiments run on broadcasts');
   }
   if (s.schedule?.cron && s.schedule.localTime) issue('schedule', 'give cron or localTime, not both');
+  if (s.sendTime && (s.kind !== 'broadcast' || s.schedule?.localTime)) issue('sendTime', 'send-time optimisation is for broadcasts without schedule.localTime');
 });
+
+/** A sendTime window ("24h", "7d") in hours. */
+export function sendTimeWindowHours(w: string): number {
+  const n = Number.parseInt(w, 10);
+  return w.endsWith('d') ? n * 24 : n;
+}
 
 export type CampaignSpecInput = z.input<typeof CampaignSpecSchema>;
 export type CampaignSpec = z.output<typeof CampaignSpecSchema>;

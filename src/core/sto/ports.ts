@@ -37,15 +37,12 @@ export interface StoStore {
   profileHours(profileIds: readonly string[]): Promise<Map<string, ProfileHours>>;
   saveModel(id: string, model: StoModel): Promise<void>;
   latestModel(): Promise<StoModel | null>;
-  /** Writes each choice onto its send row (by message id). */
-  recordChoices(choices: readonly (SendTimeChoice & { messageId: string })[]): Promise<void>;
   /** Sent optimised sends (of one campaign, or all), with their outcome. */
   loggedSends(campaignId: string | null): Promise<LoggedSendRow[]>;
 }
 
 /** What a campaign's audience resolution needs to schedule recipients at their hours (StoService implements it). */
 export interface SendTimePlanner {
+  /** Each recipient's choice; the campaign writes it on the send row as it queues it (sends.sto_*). */
   plan(w: WindowSpec, recipients: readonly { profileId: string; zone: string | undefined }[]): Promise<SendTimeChoice[]>;
-  /** After the rows exist: writes each choice onto its send row. */
-  record(choices: readonly (SendTimeChoice & { messageId: string })[]): Promise<void>;
 }

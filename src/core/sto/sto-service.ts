@@ -97,10 +97,6 @@ export class StoService {
     return planWith(model, w, recipients.map((r) => ({ ...r, ...(hours.get(r.profileId) ?? { counts: null, group: null }) })), this.d.defaultZone);
   }
 
-  record(choices: readonly (SendTimeChoice & { messageId: string })[]): Promise<void> {
-    return this.d.store.recordChoices(choices);
-  }
-
   /**
    * The IPS evaluation of the logged optimised sends (of one campaign, or all), and optionally the
    * (biased) replay on held-out opens.

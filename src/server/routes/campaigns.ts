@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { campaignDocument, campaignReport, sendDocument } from '../../core/campaigns/campaign-document.ts';
+import { campaignDocument, sendDocument } from '../../core/campaigns/campaign-document.ts';
 import type { CampaignService } from '../../core/campaigns/campaign-service.ts';
 import type { ExplainDocument } from '../../core/campaigns/explain.ts';
 import { SEND_STATES, type CampaignRecord, type SendState } from '../../core/campaigns/ports.ts';
@@ -12,6 +12,8 @@ export interface CampaignRoutesService {
   campaigns: Pick<CampaignService, 'list' | 'get' | 'create' | 'update' | 'remove' | 'launch' | 'pause' | 'resume' | 'cancel' | 'counts' | 'reasons' | 'sends' | 'sentSpan' | 'scheduleAt'>;
   explain: (c: CampaignRecord, profileRef: string) => Promise<ExplainDocument>;
   testSend: (c: CampaignRecord, to: string, profileRef?: string) => Promise<{ profileId: string; messageId: string; response: string }>;
+  /** The report (core/tracking/campaign-report.ts): send states, human and raw engagement, attribution. */
+  report: (c: CampaignRecord) => Promise<unknown>;
 }
 
 const text = (v: unknown, field: string, required: boolean): string | undefined => {
@@ -75,8 +77,7 @@ export function campaignRoutes(app: FastifyInstance, svc: CampaignRoutesService,
   });
 
   app.get('/v1/campaigns/:id/report', admin, async (req) => {
-    const r = await c.get(id(req));
-    return campaignReport(r, await c.counts(r), await c.reasons(r), await c.sentSpan(r));
+    return svc.report(await c.get(id(req)));
   });
 
   app.get('/v1/campaigns/:id/explain/:profileId', admin, async (req) =>

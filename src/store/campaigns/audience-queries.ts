@@ -31,6 +31,24 @@ export function createAudienceQueries(db: Database): AudiencePort {
         ORDER BY u.profile_id LIMIT ?`, [...params, limit]);
       return rows.map((r) => r.profile_id);
     },
+    // Through the partial index on current members (segment_id, profile_id), one page at a time.
+    segmentsOf: async (include, profileIds, enteredBy) => {
+      const out = new Map<string, string>();
+      if (!include.length || !profileIds.length) return out;
+      const f = inIds(db, 'name', [...new Set(include)]);
+      const byName = new Map((await db.read<{ id: string; name: string }>(`SELECT id, name FROM segments WHERE ${f.where}`, [f.param])).map((r) => [r.name, r.id]));
+      const order = include.map((n) => byName.get(n)).filter((id): id is string => id !== undefined);
+      if (!order.length) return out;
+      const seg = inIds(db, 'segment_id', order);
+      const who = inIds(db, 'profile_id', [...profileIds]);
+      const rank = new Map(order.map((id, i) => [id, i]));
+      for (const r of await db.read<{ profile_id: string; segment_id: string }>(`SELECT profile_id, segment_id FROM segment_memberships
+        WHERE ${seg.where} AND ${who.where} AND exited_at IS NULL AND entered_at <= ?`, [seg.param, who.param, enteredBy])) {
+        const cur = out.get(r.profile_id);
+        if (cur === undefined || rank.get(r.segment_id)! < rank.get(cur)!) out.set(r.profile_id, r.segment_id);
+      }
+      return out;
+    },
     missingSegments: async (names) => {
       const unique = [...new Set(names)];
       if (!unique.length) return [];

@@ -6,14 +6,16 @@ import { byDue, inSendIds, rowToSend } from './send-rows.ts';
 /** Rows per INSERT on PostgreSQL (one unnest per chunk); SQLite runs one cached statement per row. */
 const CHUNK = 500;
 
-const SEND_COLUMNS = 'campaign_id, occurrence, step, profile_id, message_id, state, due_at, reason, arm, email, trigger_at, payload, created_at, updated_at';
-const PG_TYPES = ['text', 'text', 'int4', 'text', 'text', 'text', 'int8', 'text', 'text', 'text', 'int8', 'jsonb', 'int8', 'int8'];
+const SEND_COLUMNS = 'campaign_id, occurrence, step, profile_id, message_id, state, due_at, reason, arm, email, trigger_at, payload, created_at, updated_at, segment_id, '
+  + 'sto_start, sto_hours, sto_slot, sto_best, sto_p';
+const PG_TYPES = ['text', 'text', 'int4', 'text', 'text', 'text', 'int8', 'text', 'text', 'text', 'int8', 'jsonb', 'int8', 'int8', 'text', 'int8', 'int4', 'int4', 'int4', 'float8'];
 const INSERT_SQLITE = `INSERT INTO sends (${SEND_COLUMNS}) VALUES (${PG_TYPES.map(() => '?').join(', ')}) ON CONFLICT DO NOTHING`;
 const INSERT_PG = `INSERT INTO sends (${SEND_COLUMNS}) SELECT * FROM unnest(${PG_TYPES.map((t) => `?::${t}[]`).join(', ')}) ON CONFLICT DO NOTHING`;
 
 const sendParams = (r: NewSend, at: number): unknown[] => [
   r.campaignId, r.occurrence, r.step, r.profileId, r.messageId, r.state ?? 'queued', r.dueAt, r.reason ?? null, r.arm ?? null,
-  r.email ?? null, r.triggerAt ?? null, r.payload === undefined || r.payload === null ? null : JSON.stringify(r.payload), at, at,
+  r.email ?? null, r.triggerAt ?? null, r.payload === undefined || r.payload === null ? null : JSON.stringify(r.payload), at, at, r.segmentId ?? null,
+  r.sendTime?.start ?? null, r.sendTime?.hours ?? null, r.sendTime?.slot ?? null, r.sendTime?.best ?? null, r.sendTime?.propensity ?? null,
 ];
 
 /**

@@ -76,22 +76,6 @@ export function createStoStore(db: Database): StoStore {
       return r ? fromJson<StoModel>(r.model) : null;
     },
 
-    async recordChoices(choices) {
-      if (!choices.length) return;
-      await db.transaction(async (sql) => {
-        if (pg) {
-          await sql.run(`UPDATE sends s SET sto_start = u.start, sto_hours = u.hours, sto_slot = u.slot, sto_best = u.best, sto_p = u.p
-            FROM unnest(?::text[], ?::int8[], ?::int4[], ?::int4[], ?::int4[], ?::float8[]) AS u(mid, start, hours, slot, best, p)
-            WHERE s.message_id = u.mid`,
-          [choices.map((c) => c.messageId), choices.map((c) => c.start), choices.map((c) => c.hours), choices.map((c) => c.slot),
-            choices.map((c) => c.best), choices.map((c) => c.propensity)]);
-        } else {
-          await sql.runEach('UPDATE sends SET sto_start = ?, sto_hours = ?, sto_slot = ?, sto_best = ?, sto_p = ? WHERE message_id = ?',
-            choices.map((c) => [c.start, c.hours, c.slot, c.best, c.propensity, c.messageId]));
-        }
-      });
-    },
-
     async loggedSends(campaignId) {
       // sends.sent_at is epoch ms on both dialects; events.timestamp is timestamptz on PostgreSQL.
       const sentAt = pg ? 'to_timestamp(s.sent_at / 1000.0)' : 's.sent_at';
