@@ -3,10 +3,8 @@ import { TailorError } from '../../core/errors.ts';
 import { MAX_MESSAGE_BYTES, validateMessage } from '../../core/ingest/validate-message.ts';
 import type { MessageType } from '../../core/schemas/segment-message.ts';
 import { roleOf, type AuthKeys } from '../auth.ts';
-import { jsonFitsWithin } from '../json-size.ts';
-import type { IngestService } from './ingest.ts';
+import { ingestBatch, MAX_BATCH_BYTES, type IngestService } from './ingest.ts';
 
-const MAX_BATCH_BYTES = 500 * 1024;
 
 /**
  * The short paths of Segment's browser SDK (analytics-next posts to `${apiHost}/${type[0]}`,
@@ -32,26 +30,8 @@ export function browserSdkRoutes(app: FastifyInstance, svc: IngestService, keys:
     });
   }
 
-  // The same as POST /v1/batch (routes/ingest.ts), whose checks this repeats: a batch-level sentAt,
-  // context and integrations apply to every item that does not set its own.
-  app.post('/v1/b', { bodyLimit: MAX_BATCH_BYTES, ...write }, async (req) => {
-    const body = req.body as Record<string, unknown> | null;
-    if (!body || typeof body !== 'object' || Array.isArray(body)) throw new TailorError('validation_failed', 'body must be a JSON object');
-    if (body.batch === undefined) throw new TailorError('missing_field', 'batch is required', 'batch');
-    if (!Array.isArray(body.batch)) throw new TailorError('validation_failed', 'batch must be an array', 'batch');
-    const receivedAt = svc.now();
-    const shared: Record<string, unknown> = {};
-    for (const k of ['sentAt', 'context', 'integrations'] as const) if (body[k] !== undefined) shared[k] = body[k];
-    const messages = body.batch.map((item: unknown, i: number) => {
-      if (item && typeof item === 'object' && !jsonFitsWithin(item, MAX_MESSAGE_BYTES) && Buffer.byteLength(JSON.stringify(item)) > MAX_MESSAGE_BYTES) {
-        throw new TailorError('payload_too_large', `batch.${i} is larger than 32 KB`, `batch.${i}`);
-      }
-      const merged = item && typeof item === 'object' && !Array.isArray(item) ? { ...shared, ...(item as object) } : item;
-      return validateMessage(merged, undefined, { receivedAt, newMessageId: svc.newMessageId, source: 'api', prefix: `batch.${i}.` });
-    });
-    if (messages.length) await svc.ingest(messages);
-    return { success: true };
-  });
+  // The same as POST /v1/batch (routes/ingest.ts).
+  app.post('/v1/b', { bodyLimit: MAX_BATCH_BYTES, ...write }, async (req) => ingestBatch(req.body, svc));
 
   const settings = sdkSettings(publicUrl);
   // No key in a header here: the write key is the path (it is public: every page that loads the SDK
