@@ -23,6 +23,7 @@ import { validateMessage } from '../../src/core/ingest/validate-message.ts';
 import { openDatabase } from '../../src/store/sql/database.ts';
 import { createRenderProfileQueries } from '../../src/store/content/render-profile-queries.ts';
 import { machineInfo } from './machine.ts';
+import { mulberry32 } from './payloads.ts';
 
 const DAY = 86_400_000;
 const KEYS = { writeKey: 'wk_bench_Vq7Lr2Xc9Nb4Tz8Kw3Hm6Pd', adminKey: 'ak_bench_Ys5Fg1Jn8Qe3Wu7Rb2Lc9Tx' };
@@ -45,21 +46,10 @@ function percentiles(ms: number[], cpu: number): Percentiles {
   return { p50: at(0.5), p95: at(0.95), p99: at(0.99), mean: s.reduce((a, b) => a + b, 0) / s.length, cpu };
 }
 
-/** A seeded generator (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Customers over 400 days: orders at a personal rate that some stop (so churn is learnable), human opens and clicks. */
 function shop(customers: number, end: number): Message[] {
-  const r = rng(1);
+  const r = mulberry32(1);
   const out: Message[] = [];
   let seq = 0;
   const m = (raw: Record<string, unknown>) => validateMessage({ messageId: `b-${++seq}`, ...raw }, undefined, { receivedAt: end, newMessageId: () => `g-${++seq}`, source: 'bench' });

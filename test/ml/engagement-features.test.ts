@@ -3,6 +3,7 @@ import type { ClassificationMetrics } from '../../src/core/ml/predict/holdout-me
 import { EMAIL_LINK_CLICKED, ORDER_COMPLETED } from '../../src/core/tracking/email-event-names.ts';
 import { dialects } from '../helpers/databases.ts';
 import { msg, openTailor, type TestTailor } from '../helpers/tailor.ts';
+import { rngFor } from '../../src/core/prng.ts';
 
 /**
  * The purchase model with its default predictors learns from email engagement once tracking fills
@@ -17,17 +18,6 @@ const DAY = 86_400_000;
 const T0 = Date.parse('2026-06-01T00:00:00Z');
 const N = 300;
 
-/** A small seeded generator (mulberry32), so the data are the same on every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe.each(dialects)('engagement features in the purchase model on $name', ({ url }) => {
   let t: TestTailor;
@@ -35,7 +25,9 @@ describe.each(dialects)('engagement features in the purchase model on $name', ({
 
   beforeAll(async () => {
     t = await openTailor(await url(), () => T0);
-    const r = rng(7);
+    // Seeded, so the data are the same on every run.
+    const g = rngFor(7);
+    const r = () => g.next();
     const at = (ms: number) => new Date(ms).toISOString();
     const batch = [];
     for (let i = 0; i < N; i++) {
