@@ -34,9 +34,10 @@ export interface InboxCheck { at: number; casual: boolean }
 /**
  * How fast a message is buried: the chance that a check reads it falls by e every BURY_HOURS in the
  * inbox. A message that arrives just before the daily check is read with the person's full open
- * rate; one that arrived just after it waits a day and keeps about 5 % of it.
+ * rate; one that arrived just after it waits a day and keeps about 2 % of it (a glance may still
+ * catch it).
  */
-export const BURY_HOURS = 8;
+export const BURY_HOURS = 6;
 /** A casual glance reads a message half as often as the daily check does. */
 const GLANCE_FACTOR = 0.5;
 /**
@@ -44,7 +45,7 @@ const GLANCE_FACTOR = 0.5;
  * because of the burying, so the chance at a check is the rate scaled up by this (it keeps the
  * history's open volume about what it was before habits existed).
  */
-export const CHECK_BOOST = 2.2;
+export const CHECK_BOOST = 2.5;
 /** Messages older than this are never opened (a person does not scroll back further). */
 export const READ_HORIZON = 4 * DAY;
 
