@@ -21,7 +21,9 @@ export function registerDemo(program: Command): void {
     .option('--end <date>', 'end of the demo, ISO-8601 (default: now; give one for reproducible data)')
     .option('--send', 'end the history a little over --weeks weeks before --end, then send a weekly broadcast (optimised send times) over those weeks (to the outbox folder unless TAILOR_SMTP_URL is set) and simulate how the customers respond')
     .option('--weeks <n>', 'with --send: weeks of weekly broadcasts to simulate', '4')
-    .option('--explore <share>', 'with --send: share of each broadcast sent at a random hour (send-time exploration)', '0.1')
+    // Half, not the campaign option's 10 %: a few weeks of a 2,000-customer shop give too few
+    // exploration sends at 10 % for `tailor sto evaluate` to tell anything apart (src/demo/README.md).
+    .option('--explore <share>', 'with --send: share of each broadcast sent at a random hour (send-time exploration)', '0.5')
     .option('--no-habits', 'plant no reading hours: every customer checks mail at random hours (the control for send-time optimisation)')
     .option('--json', 'machine-readable output')
     .action(async (flags: DemoFlags, cmd: Command) => {
