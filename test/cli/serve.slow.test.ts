@@ -43,7 +43,7 @@ describe('tailor serve', () => {
   it('migrate reports applied migrations, then that it is up to date', () => {
     const db = tempSqlite();
     const run = () => spawnSync(process.execPath, [BIN, '--db', db, 'migrate', '--json'], { encoding: 'utf8' });
-    expect(JSON.parse(run().stdout)).toEqual({ applied: ['001-initial', '002-segments', '003-events-by-name-covering', '004-experiments', '005-recommendations', '006-templates', '007-models', '008-campaigns', '009-send-payload', '010-delivery-report-keys', '011-memberships-by-profile'] });
+    expect(JSON.parse(run().stdout)).toEqual({ applied: ['001-initial', '002-segments', '003-events-by-name-covering', '004-experiments', '005-recommendations', '006-templates', '007-models', '008-campaigns', '009-send-payload', '010-delivery-report-keys', '011-memberships-by-profile', '012-tracking-rollups', '013-send-time', '014-tracking-hits'] });
     expect(JSON.parse(run().stdout)).toEqual({ applied: [] });
   });
 });
