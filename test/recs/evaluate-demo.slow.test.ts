@@ -26,23 +26,24 @@ describe.each(dialects)('recommendation evaluation on the demo data ($name)', ({
     expect(r.cf.users).toBe(r.popular.users);
     expect(r.cf.hitRate).toBeGreaterThan(r.popular.hitRate);
     expect(r.cf.recall).toBeGreaterThan(r.popular.recall);
-    expect(r.cf.mrr).toBeGreaterThan(r.popular.mrr);
+    // Not MRR: since the demo's email history follows reading habits (2026-12-07) CF ranks its hits
+    // a little lower than popularity does here (0.1407 against 0.1426; README "Product recommendations").
     expect(r.warm.cf.hitRate).toBeGreaterThan(r.warm.popular.hitRate);
   });
 
   // The evaluation is deterministic (fixed seed, fixed cutoff), and the README quotes these figures
-  // for this suite ("CF 0.4275 against popularity 0.3511 on 131 users", the same on both dialects):
+  // for this suite ("CF 0.3810 against popularity 0.3333 on 126 users", the same on both dialects):
   // pinned exactly, so that a change to CF, popularity, the split or either store's queries shows.
   it('gives the exact, deterministic figures the README quotes, on both dialects', async () => {
     const r = await evaluateRecommendations(createRecsStore(t.db), { k: 10 });
     const f = (m: { hitRate: number; recall: number; mrr: number; users: number }) =>
       ({ hitRate: m.hitRate.toFixed(4), recall: m.recall.toFixed(4), mrr: m.mrr.toFixed(4), users: m.users });
     expect({ users: r.users, cold: r.coldUsers, cutoff: new Date(r.cutoff).toISOString() })
-      .toEqual({ users: 131, cold: 39, cutoff: '2026-10-01T23:12:18.000Z' });
-    expect(f(r.cf)).toEqual({ hitRate: '0.4275', recall: '0.3440', mrr: '0.1663', users: 131 });
-    expect(f(r.popular)).toEqual({ hitRate: '0.3511', recall: '0.2855', mrr: '0.1437', users: 131 });
+      .toEqual({ users: 126, cold: 40, cutoff: '2026-10-01T23:10:49.000Z' });
+    expect(f(r.cf)).toEqual({ hitRate: '0.3810', recall: '0.3148', mrr: '0.1407', users: 126 });
+    expect(f(r.popular)).toEqual({ hitRate: '0.3333', recall: '0.2467', mrr: '0.1426', users: 126 });
     // Users with history before the cutoff (not quoted in the README; regression pins).
-    expect(f(r.warm.cf)).toEqual({ hitRate: '0.4130', recall: '0.3486', mrr: '0.1679', users: 92 });
-    expect(f(r.warm.popular)).toEqual({ hitRate: '0.3043', recall: '0.2652', mrr: '0.1357', users: 92 });
+    expect(f(r.warm.cf)).toEqual({ hitRate: '0.4070', recall: '0.3566', mrr: '0.1562', users: 86 });
+    expect(f(r.warm.popular)).toEqual({ hitRate: '0.3372', recall: '0.2568', mrr: '0.1589', users: 86 });
   });
 });
