@@ -105,6 +105,8 @@ export interface TailorOptions {
   database?: Database;
   /** A mail transport to use instead of the config's outbox or SMTP (tests). */
   mailer?: Mailer;
+  /** Ids for new records (profiles, campaigns, …); random UUIDs unless given (the demo's simulation seeds them, to be reproducible). */
+  newId?: () => string;
 }
 
 export async function createTailor(config: Config, opts: TailorOptions = {}): Promise<Tailor> {
@@ -113,7 +115,7 @@ export async function createTailor(config: Config, opts: TailorOptions = {}): Pr
   else db = (await openStore(config)).db;
   const clock = opts.clock ?? { now: () => Date.now() };
   const b: Base = {
-    config, db, clock, now: () => clock.now(), newId: () => randomUUID(),
+    config, db, clock, now: () => clock.now(), newId: opts.newId ?? (() => randomUUID()),
     onError: opts.onError ?? ((e: unknown) => console.error('[tailor] background update failed:', e)),
   };
   const { settings, secret, keys } = wireSettings(b);

@@ -11,6 +11,7 @@ import { simulateSends, simulationStart, type SimulationResult } from '../../src
 import { createServer } from '../../src/http.ts';
 import { tempDir, tempSqlite } from '../helpers/databases.ts';
 import { createTestTailor, type TestTailor } from '../helpers/tailor.ts';
+import { demoIds } from '../../src/demo/demo-ids.ts';
 
 /*
  * Issue 15's send-time goal, checked end to end on the demo: planted reading habits, weeks of
@@ -27,7 +28,7 @@ import { createTestTailor, type TestTailor } from '../helpers/tailor.ts';
  * 3–4 minutes here).
  */
 const CUSTOMERS = Number(process.env.STO_DEMO_CUSTOMERS ?? 2000);
-const WEEKS = Number(process.env.STO_DEMO_WEEKS ?? 4);
+const WEEKS = Number(process.env.STO_DEMO_WEEKS ?? 8);
 const EXPLORE = Number(process.env.STO_DEMO_EXPLORE ?? 0.5);
 const SEED = 1;
 const END = DEFAULT_DEMO_END.getTime();
@@ -46,7 +47,7 @@ async function runDemo(habits: boolean): Promise<Run> {
   const clock = new DemoClock();
   const from = simulationStart(END, WEEKS);
   clock.set(from);
-  const t = await createTestTailor(loadConfig({}, { db, outbox, rateLimitPublic: 0 }), { clock });
+  const t = await createTestTailor(loadConfig({}, { db, outbox, rateLimitPublic: 0 }), { clock, newId: demoIds(SEED) });
   await setUpDemo(t, { customers: CUSTOMERS, seed: SEED, end: new Date(from), habits });
   const app = createServer(t, await t.keys());
   const sim = await simulateSends(t, app, clock, { seed: SEED, customers: CUSTOMERS, from, end: END, weeks: WEEKS, habits, sendTime: 'optimize', explore: EXPLORE });

@@ -4,6 +4,7 @@ import type { Config } from '../../config.ts';
 import { TailorError } from '../../core/errors.ts';
 import type { SendState } from '../../core/campaigns/ports.ts';
 import { DemoClock } from '../../demo/demo-clock.ts';
+import { demoIds } from '../../demo/demo-ids.ts';
 import { MAX_CUSTOMERS, type DemoOptions, type DemoSummary } from '../../demo/load-demo.ts';
 import { setUpDemo } from '../../demo/set-up-demo.ts';
 import { simulateSends, simulationStart, type SimulatedBroadcast, type SimulationResult } from '../../demo/simulate-sends.ts';
@@ -20,7 +21,7 @@ export function registerDemo(program: Command): void {
     .option('--seed <n>', 'random seed: the same seed and --end always give the same data', '1')
     .option('--end <date>', 'end of the demo, ISO-8601 (default: now; give one for reproducible data)')
     .option('--send', 'end the history a little over --weeks weeks before --end, then send a weekly broadcast (optimised send times) over those weeks (to the outbox folder unless TAILOR_SMTP_URL is set) and simulate how the customers respond')
-    .option('--weeks <n>', 'with --send: weeks of weekly broadcasts to simulate', '4')
+    .option('--weeks <n>', 'with --send: weeks of weekly broadcasts to simulate', '8')
     // Half, not the campaign option's 10 %: a few weeks of a 2,000-customer shop give too few
     // exploration sends at 10 % for `tailor sto evaluate` to tell anything apart (src/demo/README.md).
     .option('--explore <share>', 'with --send: share of each broadcast sent at a random hour (send-time exploration)', '0.5')
@@ -51,7 +52,7 @@ async function sendDemo(cmd: Command, flags: DemoFlags, opts: DemoOptions, weeks
   const from = simulationStart(end, weeks);
   // The simulated recipients' requests arrive far faster than the simulated time passes: no rate limits on this in-process app.
   const config = { ...configFrom(cmd), rateLimitPublic: 0, rateLimitIngest: 0, ...({ rateLimitTracking: 0 } as unknown as Partial<Config>) };
-  const t = await createTailor(config, { clock });
+  const t = await createTailor(config, { clock, newId: demoIds(opts.seed) });
   try {
     clock.set(from);
     const summary = await withProgress('loading demo', { json: flags.json, unit: 'customers' },
