@@ -9,7 +9,7 @@ import { requireRole, type AuthKeys } from '../auth.ts';
 import { intParam, jsonBody as body } from '../params.ts';
 
 export interface CampaignRoutesService {
-  campaigns: Pick<CampaignService, 'list' | 'get' | 'create' | 'update' | 'remove' | 'launch' | 'pause' | 'resume' | 'cancel' | 'counts' | 'reasons' | 'sends' | 'sentSpan' | 'scheduleAt'>;
+  campaigns: Pick<CampaignService, 'list' | 'get' | 'create' | 'update' | 'remove' | 'launch' | 'pause' | 'resume' | 'cancel' | 'counts' | 'sends' | 'scheduleAt'>;
   explain: (c: CampaignRecord, profileRef: string) => Promise<ExplainDocument>;
   testSend: (c: CampaignRecord, to: string, profileRef?: string) => Promise<{ profileId: string; messageId: string; response: string }>;
   /** The report (core/tracking/campaign-report.ts): send states, human and raw engagement, attribution. */
