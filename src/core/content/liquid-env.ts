@@ -3,6 +3,8 @@ import { MAX_LOOP_ITEMS, registerBoundedFor } from './bounded-for.ts';
 import { registerFilters } from './filters.ts';
 import { htmlOutputEscape, registerEscaping } from './html-escape.ts';
 import { registerCompatFilters } from './importers/compat-filters.ts';
+import { registerShopifyFilters } from './liquid/shopify-filters.ts';
+import { registerShopifyTags } from './liquid/shopify-tags.ts';
 
 /**
  * The two Liquid environments every template is rendered with (liquidjs, Shopify-compatible):
@@ -33,6 +35,8 @@ export function createLiquid(escape: boolean, partials: Record<string, string> =
     memoryLimit: RENDER_LIMITS.memoryLimit,
   });
   registerBoundedFor(liquid);
+  registerShopifyTags(liquid);
+  registerShopifyFilters(liquid);
   registerFilters(liquid);
   registerCompatFilters(liquid);
   // Last: it replaces built-in filters (and hb_escape in plain text).
