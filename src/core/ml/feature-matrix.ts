@@ -9,7 +9,11 @@ import { matrix, type Matrix } from './matrix.ts';
  * - numbers: optional log1p (chosen automatically for skewed non-negative columns: sample skewness
  *   above 1), then scaling (standard: mean 0, sd 1; min-max: 0–1; none). A column with no spread
  *   is centred and not divided.
- * - missing numbers (null, empty, not finite): the training median (in the transformed units), plus
+ * - missing values: null, undefined, a non-finite number, and a string that is empty or only
+ *   whitespace, whatever the column's kind (IBM's Telco churn file writes a single space in 11
+ *   TotalCharges cells; read as a value, it turned the column into 19 one-hot levels). A column's
+ *   kind is decided by its non-missing values only.
+ * - missing numbers: the training median (in the transformed units), plus
  *   an indicator column `<name>_missing` when any training row lacked the value. Trees and linear
  *   models can both use the indicator; imputing alone would hide "never ordered" in the median.
  * - categories: one-hot over the levels seen in training, the most frequent MAX_LEVELS first; rarer
@@ -46,7 +50,9 @@ function toNumber(v: unknown): number | null {
   return null;
 }
 
-const isMissing = (v: unknown): boolean => v === null || v === undefined || v === '' || (typeof v === 'number' && !Number.isFinite(v));
+/** Missing, for every column kind: see the policy above. */
+export const isMissing = (v: unknown): boolean => v === null || v === undefined || (typeof v === 'string' && v.trim() === '')
+  || (typeof v === 'number' && !Number.isFinite(v));
 
 /**
  * Column kinds from the data: a column whose present values are all numbers (or numeric strings) is
