@@ -10,6 +10,8 @@ import { loadFeatureRows } from '../features/feature-rows.ts';
 import { saveModelFeatures } from './model-features.ts';
 import { REVENUE } from '../features/rfm-store.ts';
 
+const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
 /** Profiles per feature computation: one set-based pass over their events each. */
 const CHUNK = 5000;
 
@@ -23,12 +25,13 @@ const CHUNK = 5000;
 export function createModelData(db: Database, now: () => number): ModelDataPort {
   return {
     async snapshot(asOf, features, traits) {
-      const out: { id: string; first: number; row: Row }[] = [];
+      const out: { id: string; first: number; ident: string; row: Row }[] = [];
       let after = '';
       for (;;) {
         const page = await db.transaction(async (sql) => {
-          const profiles = await sql.all<{ id: string; traits: unknown; first_seen_at: unknown }>(
-            `SELECT id, traits, first_seen_at FROM profiles WHERE merged_into IS NULL AND first_seen_at <= ? AND id > ? ORDER BY id LIMIT ?`,
+          const profiles = await sql.all<{ id: string; traits: unknown; first_seen_at: unknown; ident: string | null }>(
+            `SELECT id, traits, first_seen_at, (SELECT MIN(i.kind || ':' || i.lookup) FROM identities i WHERE i.profile_id = p.id) AS ident
+             FROM profiles p WHERE merged_into IS NULL AND first_seen_at <= ? AND id > ? ORDER BY id LIMIT ?`,
             [toTs(sql.dialect, asOf), after, CHUNK]);
           if (!profiles.length) return null;
           const ids = profiles.map((p) => p.id);
@@ -48,13 +51,17 @@ export function createModelData(db: Database, now: () => number): ModelDataPort 
           const r: Record<string, unknown> = {};
           for (const name of features) r[name] = featureValue(name, f, asOf);
           for (const name of traits) r[name] = getPath(t, name);
-          out.push({ id: p.id, first: fromTs(p.first_seen_at), row: r });
+          out.push({ id: p.id, first: fromTs(p.first_seen_at), ident: p.ident ?? '', row: r });
         });
         after = page.profiles[page.profiles.length - 1]!.id;
       }
-      // In order of first activity, not of the random profile ids: the same history then gives the
-      // same splits, bootstrap samples and models whatever ids the profiles were given.
-      out.sort((a, b) => a.first - b.first || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      // In order of first activity, ties by the profile's smallest identity (kind:lookup, e.g.
+      // user_id:C0042; a keyed blind index when encryption is on, still fixed by the data and key),
+      // not by the random profile ids: the same history imported into two databases then gives the
+      // same splits, bootstrap samples, k-means seeds and models. Imports give many profiles the
+      // same first activity (one import run), so the tie-break decided the order of most rows.
+      // The id only breaks ties between profiles with no identity at all.
+      out.sort((a, b) => a.first - b.first || cmp(a.ident, b.ident) || cmp(a.id, b.id));
       return { ids: out.map((o) => o.id), rows: out.map((o) => o.row) };
     },
 
