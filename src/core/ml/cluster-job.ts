@@ -1,3 +1,4 @@
+import { labelInertia } from './cluster/assign.ts';
 import { sampleIndices } from './cluster/mini-batch-kmeans.ts';
 import { chooseK, type ChooseKResult } from './cluster/choose-k.ts';
 import { dbscan, suggestEps } from './cluster/dbscan.ts';
@@ -32,6 +33,7 @@ export interface ClusterOutcome {
   /** Clusters found (DBSCAN: not counting noise). */
   k: number;
   choice: ChooseKResult | null;
+  /** Sum of squared distances of the rows to the mean of their final label (null for DBSCAN). */
   inertia: number | null;
   /** Mean silhouette of the final labels (on a sample of 5,000; noise left out). */
   silhouette: number | null;
@@ -108,7 +110,6 @@ export function runCluster(job: ClusterJob): ClusterOutcome {
     const k = choice ? choice.k : (job.k as number);
     const fit = job.fit ?? (miniBatch ? miniBatchKMeans(x, { k, seed, nInit: job.nInit }) : kmeans(x, { k, seed, nInit: job.nInit }));
     labels = fit.labels;
-    inertia = fit.inertia;
   } else if (job.algo === 'hierarchical') {
     const idx = fitRows(x.rows, WARD_MAX, seed);
     const fitX = idx ? takeRows(x, idx) : x;
@@ -140,6 +141,9 @@ export function runCluster(job: ClusterJob): ClusterOutcome {
     const fit = dbscan(fitX, { eps, minPts });
     labels = idx ? assignToCores(x, idx, fitX, fit.labels, eps, minPts) : fit.labels;
   }
+  // The reported inertia is that of the final labels (assign.ts labelInertia), for Ward as well:
+  // its merges minimise exactly this sum.
+  if (job.algo !== 'dbscan') inertia = labelInertia(x, labels);
   const k = Math.max(...labels) + 1;
   const p = x.cols >= 2 ? pca(x, 2) : null;
   return {

@@ -5,6 +5,7 @@
  * 1987; Satopää et al. 2011); the code is ours and only combines our own pieces.
  */
 import type { Matrix } from '../matrix.ts';
+import { labelInertia } from './assign.ts';
 import { kmeans } from './kmeans.ts';
 import { kneeIndex } from './knee.ts';
 import { miniBatchKMeans } from './mini-batch-kmeans.ts';
@@ -39,7 +40,7 @@ export function chooseK(x: Matrix, opts: ChooseKOptions = {}): ChooseKResult {
       ? miniBatchKMeans(x, { k, seed, ...(opts.nInit !== undefined ? { nInit: opts.nInit } : {}) })
       : kmeans(x, { k, seed, ...(opts.nInit !== undefined ? { nInit: opts.nInit } : {}) });
     const sampleOpts = { seed, ...(opts.sampleSize !== undefined ? { sampleSize: opts.sampleSize } : {}) };
-    candidates.push({ k, inertia: fit.inertia, silhouette: silhouetteScore(x, fit.labels, sampleOpts) });
+    candidates.push({ k, inertia: labelInertia(x, fit.labels), silhouette: silhouetteScore(x, fit.labels, sampleOpts) });
   }
   let best = candidates[0]!;
   for (const c of candidates) if (c.silhouette > best.silhouette) best = c;
