@@ -13,6 +13,8 @@ interface ClusterFlags {
   scaling?: string; truth?: string; name?: string; asOf?: string; svgDir: string; save: boolean; json?: boolean;
 }
 
+const SVG_DIR = '.tailor/clusters';
+
 const f = (v: number | null | undefined, d = 3) => (v === null || v === undefined || Number.isNaN(v) ? '-' : v.toFixed(d));
 
 export function registerCluster(program: Command): void {
@@ -30,8 +32,8 @@ export function registerCluster(program: Command): void {
     .option('--truth <trait>', 'report the adjusted Rand index against known groups held in this trait')
     .option('--name <name>', 'registry name', 'clusters')
     .option('--as-of <date>', 'features as of this instant; default now')
-    .option('--svg-dir <dir>', 'where the PCA scatter (and dendrogram) SVGs go', '.tailor/clusters')
-    .option('--no-save', 'print the result without writing the cluster feature or the registry')
+    .option('--svg-dir <dir>', 'where the PCA scatter (and dendrogram) SVGs go (with --no-save: only when given)', SVG_DIR)
+    .option('--no-save', 'print the result and write nothing: no cluster feature, registry entry or SVG (unless --svg-dir is given)')
     .option('--json', 'machine-readable output')
     .action(async (flags: ClusterFlags, cmd: Command) => {
       const k = flags.k === 'auto' ? 'auto' as const : number(flags.k, 'k');
@@ -46,14 +48,18 @@ export function registerCluster(program: Command): void {
       const asOf = optionalDate(flags.asOf, 'as-of');
       await withTailor(cmd, async (t) => {
         const run = await withProgress('cluster', { json: flags.json }, (bar) => t.models.cluster.run(spec, { ...(asOf !== undefined ? { asOf } : {}), save: flags.save, onPhase: bar.phase }));
-        await mkdir(flags.svgDir, { recursive: true });
+        // --no-save writes nothing to disk unless the SVGs' folder was asked for by name (issue 18).
+        const writeSvg = flags.save || cmd.getOptionValueSource('svgDir') !== 'default';
         const files: string[] = [];
-        const stem = `${run.model?.name ?? 'clusters'}-${flags.algo}`;
-        files.push(path.join(flags.svgDir, `${stem}-pca.svg`));
-        await writeFile(files[0]!, run.svg.scatter);
-        if (run.svg.dendrogram) {
-          files.push(path.join(flags.svgDir, `${stem}-dendrogram.svg`));
-          await writeFile(files[1]!, run.svg.dendrogram);
+        if (writeSvg) {
+          await mkdir(flags.svgDir, { recursive: true });
+          const stem = `${run.model?.name ?? 'clusters'}-${flags.algo}`;
+          files.push(path.join(flags.svgDir, `${stem}-pca.svg`));
+          await writeFile(files[0]!, run.svg.scatter);
+          if (run.svg.dendrogram) {
+            files.push(path.join(flags.svgDir, `${stem}-dendrogram.svg`));
+            await writeFile(files[1]!, run.svg.dendrogram);
+          }
         }
         const out = { model: run.model ? { id: run.model.id, name: run.model.name, version: run.model.version } : null, saved: run.saved, svg: files, ...run.metrics };
         print(!!flags.json, out, () => describe(run, files));
@@ -73,6 +79,6 @@ function describe(run: ClusterRun, files: string[]): string {
   if (m.ari) lines.push(`adjusted Rand index against ${m.ari.trait}: ${f(m.ari.value)} (${m.ari.profiles} profiles)`);
   lines.push('', table([['cluster', 'size', 'share', 'description', 'most distinctive (z)'],
     ...m.cards.map((c) => [String(c.cluster), c.size, `${(100 * c.share).toFixed(1)}%`, c.description, c.distinctive.map((d) => `${d.feature} ${d.z >= 0 ? '+' : ''}${d.z.toFixed(2)}`).join(', ')])]));
-  lines.push('', `SVG: ${files.join(', ')}`, run.model ? `saved: feature cluster for ${run.saved} profiles; registry ${run.model.name} v${run.model.version}` : 'not saved (--no-save)');
+  lines.push('', files.length ? `SVG: ${files.join(', ')}` : 'SVG not written (--no-save; add --svg-dir <dir> to write it)', run.model ? `saved: feature cluster for ${run.saved} profiles; registry ${run.model.name} v${run.model.version}` : 'not saved (--no-save)');
   return lines.join('\n');
 }
