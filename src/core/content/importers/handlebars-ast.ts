@@ -58,6 +58,8 @@ export interface PartialNode extends Span {
   expr: Expr | null;
   strip: Strip;
   indent: string;
+  /** Alone on its line (handlebars-standalone.ts): every line of the partial gets `indent`. */
+  standalone?: boolean;
   unsupported?: string;
 }
 
@@ -73,6 +75,8 @@ export interface BlockNode extends Span {
   inverseStrip?: Strip;
   closeStrip?: Strip;
   unsupported?: string;
+  /** Mustache inheritance (an optional spec module): `{{<parent}}` or `{{$block}}`. */
+  inheritance?: 'parent' | 'block';
 }
 
 export type Statement = ContentNode | CommentNode | MustacheNode | PartialNode | BlockNode;

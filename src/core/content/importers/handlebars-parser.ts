@@ -13,7 +13,7 @@ import { describeAt } from './source-text.ts';
 type Token =
   | { kind: 'content'; text: string; start: number; end: number }
   | { kind: 'comment'; strip: Strip; start: number; end: number }
-  | { kind: 'mustache' | 'block' | 'inverted' | 'close' | 'chain' | 'partial'; body: string; escaped: boolean; strip: Strip; start: number; end: number; unsupported?: string }
+  | { kind: 'mustache' | 'block' | 'inverted' | 'close' | 'chain' | 'partial'; body: string; escaped: boolean; strip: Strip; start: number; end: number; unsupported?: string; inheritance?: 'parent' | 'block' }
   | { kind: 'else'; strip: Strip; start: number; end: number };
 
 const broken = (source: string, offset: number, what: string): TailorError =>
@@ -40,19 +40,22 @@ function findClose(source: string, from: number, ...closers: string[]): number {
 function tokenize(source: string): Token[] {
   const tokens: Token[] = [];
   let pos = 0;
+  // Mustache set-delimiter tags (`{{=<% %>=}}`) change these until the end of the template.
+  const delims: Delims = { open: '{{', close: '}}' };
   const pushContent = (start: number, end: number): void => {
     if (end > start) tokens.push({ kind: 'content', text: source.slice(start, end), start, end });
   };
   while (pos < source.length) {
-    const open = source.indexOf('{{', pos);
+    const open = source.indexOf(delims.open, pos);
     if (open < 0) {
       pushContent(pos, source.length);
       break;
     }
+    const standard = delims.open === '{{';
     // `\\{{` prints one backslash and opens a real mustache; `\{{` prints the mustache literally.
-    if (source.startsWith('\\\\', open - 2) && open - 2 >= pos) {
+    if (standard && source.startsWith('\\\\', open - 2) && open - 2 >= pos) {
       pushContent(pos, open - 1);
-    } else if (source[open - 1] === '\\' && open - 1 >= pos) {
+    } else if (standard && source[open - 1] === '\\' && open - 1 >= pos) {
       pushContent(pos, open - 1);
       let end = open + 2;
       while (end < source.length && !source.startsWith('{{', end) && !source.startsWith('\\{{', end)) end++;
@@ -62,13 +65,61 @@ function tokenize(source: string): Token[] {
     } else {
       pushContent(pos, open);
     }
-    pos = readMustache(source, open, tokens);
+    pos = standard && delims.close === '}}' ? readMustache(source, open, tokens, delims) : readCustom(source, open, tokens, delims);
   }
   return tokens;
 }
 
-function readMustache(source: string, open: number, tokens: Token[]): number {
+interface Delims {
+  open: string;
+  close: string;
+}
+
+/**
+ * `{{=<% %>=}}` (Mustache spec, delimiters.yml): the new open and close delimiters, separated by
+ * whitespace, neither containing whitespace or `=`. Returns the index past the tag, after
+ * updating `delims`; the tag itself becomes a comment token (it prints nothing and can stand alone
+ * on its line).
+ */
+function setDelimiters(source: string, open: number, bodyStart: number, tokens: Token[], delims: Delims): number {
+  const close = source.indexOf(`=${delims.close}`, bodyStart);
+  if (close < 0) throw broken(source, open, 'unterminated set-delimiter tag');
+  const parts = source.slice(bodyStart, close).trim().split(/\s+/);
+  const [o, c] = parts;
+  if (parts.length !== 2 || !o || !c || o.includes('=') || c.includes('=')) {
+    throw broken(source, open, 'a set-delimiter tag needs two delimiters, as in {{=<% %>=}}');
+  }
+  const end = close + 1 + delims.close.length;
+  tokens.push({ kind: 'comment', strip: { open: false, close: false }, start: open, end });
+  delims.open = o;
+  delims.close = c;
+  return end;
+}
+
+/** A tag with delimiters other than `{{ }}`: Mustache's own syntax only (no `~`, raw blocks or `{{!-- --}}`). */
+function readCustom(source: string, open: number, tokens: Token[], delims: Delims): number {
+  const i = open + delims.open.length;
+  const base = { strip: { open: false, close: false }, start: open };
+  if (source[i] === '=') return setDelimiters(source, open, i + 1, tokens, delims);
+  if (source[i] === '{') {
+    const close = source.indexOf(`}${delims.close}`, i + 1);
+    if (close < 0) throw broken(source, open, 'unterminated mustache');
+    const end = close + 1 + delims.close.length;
+    tokens.push({ kind: 'mustache', body: source.slice(i + 1, close), escaped: false, ...base, end });
+    return end;
+  }
+  const close = source.indexOf(delims.close, i);
+  if (close < 0) throw broken(source, open, 'unterminated mustache');
+  const end = close + delims.close.length;
+  const inner = source.slice(i, close);
+  if (inner[0] === '!') tokens.push({ kind: 'comment', ...base, end });
+  else pushTag(tokens, inner, { ...base, end });
+  return end;
+}
+
+function readMustache(source: string, open: number, tokens: Token[], delims: Delims): number {
   let i = open + 2;
+  if (source[i] === '=') return setDelimiters(source, open, i + 1, tokens, delims);
   const leftStrip = source[i] === '~';
   if (leftStrip) i++;
   if (source.startsWith('{{', open + 2) && source.startsWith('{{{{', open)) {
@@ -102,7 +153,7 @@ function readMustache(source: string, open: number, tokens: Token[]): number {
   const tildeTriple = triple && source.startsWith('}~}}', end - 4);
   const closeText = tildeTriple ? '}~}}' : source[end - closer.length - 1] === '~' ? `~${closer}` : closer;
   const strip: Strip = { open: leftStrip, close: tildeTriple || closeText.charAt(closeText.length - 3) === '~' };
-  let inner = source.slice(i, end - closeText.length);
+  const inner = source.slice(i, end - closeText.length);
   const base = { strip, start: open, end };
   if (triple) {
     tokens.push({ kind: 'mustache', body: inner.slice(1), escaped: false, ...base });
@@ -117,20 +168,25 @@ function readMustache(source: string, open: number, tokens: Token[]): number {
     tokens.push({ kind: 'chain', body: inner.slice(elseChain[0].length), escaped: true, ...base });
     return end;
   }
+  pushTag(tokens, inner, base);
+  return end;
+}
+
+/** Classifies a tag by its sigil (the first character inside the delimiters). */
+function pushTag(tokens: Token[], inner: string, base: { strip: Strip; start: number; end: number }): void {
   const sigil = inner[0];
   if (inner.startsWith('#>')) tokens.push({ kind: 'block', body: inner.slice(2), escaped: true, ...base, unsupported: 'partial block {{#> …}}' });
   else if (inner.startsWith('#*')) tokens.push({ kind: 'block', body: inner.slice(2), escaped: true, ...base, unsupported: 'decorator block {{#* …}}' });
   else if (sigil === '#') tokens.push({ kind: 'block', body: inner.slice(1), escaped: true, ...base });
   else if (sigil === '^') tokens.push({ kind: 'inverted', body: inner.slice(1), escaped: true, ...base });
+  // Mustache inheritance (optional module): `{{<parent}}…{{/parent}}` and `{{$name}}…{{/name}}`.
+  else if (sigil === '<') tokens.push({ kind: 'block', body: inner.slice(1), escaped: true, ...base, inheritance: 'parent' });
+  else if (sigil === '$') tokens.push({ kind: 'block', body: inner.slice(1), escaped: true, ...base, inheritance: 'block' });
   else if (sigil === '/') tokens.push({ kind: 'close', body: inner.slice(1), escaped: true, ...base });
   else if (sigil === '>') tokens.push({ kind: 'partial', body: inner.slice(1), escaped: true, ...base });
   else if (sigil === '&') tokens.push({ kind: 'mustache', body: inner.slice(1), escaped: false, ...base });
   else if (sigil === '*') tokens.push({ kind: 'mustache', body: inner.slice(1), escaped: true, ...base, unsupported: 'decorator {{* …}}' });
-  else {
-    inner = inner.trim();
-    tokens.push({ kind: 'mustache', body: inner, escaped: true, ...base });
-  }
-  return end;
+  else tokens.push({ kind: 'mustache', body: inner.trim(), escaped: true, ...base });
 }
 
 /** Splits a path like `../foo.[bar baz]/qux` or `@root.x` the way handlebars' preparePath does. */
@@ -312,6 +368,7 @@ export function parseHandlebars(source: string): Program {
       ...(rest.inverseStrip ? { inverseStrip: rest.inverseStrip } : {}),
       openStrip: open.strip, closeStrip: close.strip, start: open.start, end: close.end,
       ...(open.unsupported ? { unsupported: open.unsupported } : {}),
+      ...(open.inheritance ? { inheritance: open.inheritance } : {}),
     };
     return block;
   };

@@ -256,7 +256,10 @@ export function resolveWhitespace(program: Program): Program {
     const after = runAt(pieces, i + 1);
     const indent = before ? dropTail(before, /[ \t]+$/) : '';
     if (after) dropHead(after, /^[ \t]*\r?\n?/);
-    if (p.partial) p.partial.indent = indent;
+    if (p.partial) {
+      p.partial.indent = indent;
+      p.partial.standalone = true;
+    }
   });
   return program;
 }

@@ -89,6 +89,15 @@ const CASES: Case[] = [
   ['~ on a triple-stash', 'a {{~{x}~}} b {{{x}~}} c', { x: '<X>' }],
   ['partial line after ~ gets no indent', 'a\n  {{~> p}}\nb', {}, { p: 'P\nQ\n' }],
   ['standalone else in each', '<ul>\n{{#each xs}}\n  <li>{{this}}</li>\n{{else}}\n  <li>none</li>\n{{/each}}\n</ul>', { xs: [] }],
+  // Mustache sections (Handlebars' blockHelperMissing) where both engines resolve the same names.
+  ['section over an object', '{{#user}}{{first}} {{last}}{{/user}}', { user: { first: 'A', last: '<B>' } }],
+  ['section over a list', '<ul>\n{{#xs}}\n  <li>{{n}}</li>\n{{/xs}}\n</ul>', { xs: [{ n: 1 }, { n: 2 }] }],
+  ['section over a list of strings with {{.}}', '{{#xs}}({{.}}){{/xs}}', { xs: ['a', '&'] }],
+  ['section on true, false, null, missing and []', '{{#t}}T{{/t}}{{#f}}F{{/f}}{{#n}}N{{/n}}{{#m}}M{{/m}}{{#e}}E{{/e}}', { t: true, f: false, n: null, e: [] }],
+  ['section with else', '{{#xs}}{{.}}{{else}}none{{/xs}}', { xs: [] }],
+  ['inverted section', '{{^xs}}none{{/xs}}|{{^ys}}none{{/ys}}|{{^z}}none{{/z}}', { xs: [], ys: [1], z: false }],
+  ['dotted section name', '{{#a.b}}{{c}}{{/a.b}}', { a: { b: { c: 'C' } } }],
+  ['indented standalone partial indents every line', 'a\n  {{> p}}\nb', {}, { p: 'P\nQ\n' }],
 ];
 
 describe('importHandlebars: converted Liquid renders byte-identical to handlebars', () => {
@@ -160,13 +169,13 @@ describe('importHandlebars: property test over the supported grammar', () => {
 });
 
 describe('importHandlebars: unsupported constructs are reported where they are', () => {
-  it('reports helpers, sections and decorators with line and column, keeping them verbatim', async () => {
+  it('reports helpers, block helpers and decorators with line and column, keeping them verbatim', async () => {
     const source = 'Hi {{name}}\n  {{formatDate when "short"}}\n{{#list items}}<li>{{this}}</li>{{/list}} {{^empty}}none{{/empty}}\n{{* deco}}{{#each xs as |x|}}{{x}}{{/each}}';
     const { liquid, issues } = importHandlebars(source);
+    // `{{^empty}}` is a Mustache inverted section (converted, see mustache.test.ts).
     expect(issues.map((i) => [i.line, i.column, i.construct])).toEqual([
       [2, 3, '{{formatDate when "short"}}'],
       [3, 1, '{{#list items}}<li>{{this}}</li>{{/list}}'],
-      [3, 43, '{{^empty}}none{{/empty}}'],
       [4, 1, '{{* deco}}'],
       [4, 11, '{{#each xs as |x|}}{{x}}{{/each}}'],
     ]);
@@ -175,9 +184,9 @@ describe('importHandlebars: unsupported constructs are reported where they are',
     expect(out.startsWith('Hi N\n')).toBe(true);
   });
 
-  it('reports parent paths above the root and indented standalone partials', () => {
+  it('reports parent paths above the root and out of Mustache sections', () => {
     expect(importHandlebars('{{../x}}').issues[0]).toMatchObject({ line: 1, column: 1, construct: '{{../x}}' });
-    expect(importHandlebars('a\n  {{> p}}\nb').issues[0]).toMatchObject({ line: 2, column: 3, construct: '{{> p}}' });
+    expect(importHandlebars('{{#a}}\n {{../x}}{{/a}}').issues[0]).toMatchObject({ line: 2, column: 2, construct: '{{../x}}' });
   });
 
   it('never throws on odd but well-formed input', () => {

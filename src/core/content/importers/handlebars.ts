@@ -26,21 +26,38 @@ import { liquidLiteral, liquidString, positionAt, shorten } from './source-text.
  *   and `@root.x` resolve at import time. Lookups are own-property only, as in Handlebars 4.7;
  *   path segments named size/first/last go through `hb_path`, since Liquid gives those names
  *   meaning of its own.
- * - `{{> p}}` at the root context → `{% include 'p' %}`; anywhere else (or `{{> p ctx}}`) →
- *   `{% hb_scope ctx, entry %}{% include 'p' %}{% endhb_scope %}`, which gives the partial the
- *   Handlebars context as its root. Partials must themselves be converted with this function and
- *   registered under the same name.
- * - Comments vanish; `~` and standalone lines are resolved at import time (handlebars-standalone.ts).
+ * - Mustache sections `{{#x}}…{{/x}}` (any block whose head is not a built-in helper, as
+ *   Handlebars' blockHelperMissing) and inverted sections `{{^x}}` → a for loop over
+ *   `x | mu_section` whose body runs inside `hb_scope` (see `section`): names inside stay bare and
+ *   resolve up the Mustache context stack through Liquid's own scope chain; `{{.}}` is the element.
+ *   Names Liquid cannot spell as variables (`null`, `empty`, `a-b`) go through `mu_get`.
+ * - `{{> p}}` → `{% mu_partial "p" %}` (mustache-liquid.ts: a missing partial renders empty; a
+ *   standalone partial gets its indentation as a second argument and every line of it indented);
+ *   in an each/with context (or `{{> p ctx}}`) it is wrapped in
+ *   `{% hb_scope ctx, entry %}…{% endhb_scope %}`, which gives the partial the Handlebars context as
+ *   its root. Partials must themselves be converted with this function and registered under the
+ *   same name.
+ * - Comments and Mustache set-delimiter tags (`{{=<% %>=}}`, handled by the parser) vanish; `~`
+ *   and standalone lines are resolved at import time (handlebars-standalone.ts).
+ *
+ * Mustache's escaping: `{{x}}` goes through hb_escape, so `&`, `<`, `>`, `"` come out as the spec
+ * wants (`&quot;` for `"`), plus Handlebars' `'`, `` ` ``, `=` entities (the spec does not test
+ * those; mustache.js escapes them too).
  *
  * Not converted (kept verbatim as literal text, listed in `issues`): helpers with arguments or
- * hash, custom block helpers, Mustache sections `{{#list}}`/`{{^list}}`, block params, sub-
- * expressions, literals, decorators, partial blocks, dynamic partials, partials with hash
- * arguments, raw blocks, parent paths above the root, @root-less data other than
- * index/key/first/last. Known differences that are converted but reported: an indented
- * standalone partial (Handlebars indents every line of its output; here only the first).
+ * hash, custom block helpers with arguments, block params, sub-expressions, literals as
+ * arguments, decorators, partial blocks, dynamic partials, partials with hash arguments, raw
+ * blocks, parent paths above the root or out of a Mustache section, @root-less data other than
+ * index/key/first/last. The optional Mustache modules are reported as "unsupported: …" and not
+ * printed: dynamic names `{{>*x}}` render nothing, inheritance `{{$b}}` renders its default and
+ * `{{<parent}}` the parent without overrides (lambdas live in the data and cannot occur in JSON).
  */
 
-type Frame = { kind: 'root' } | { kind: 'each'; v: string } | { kind: 'with'; v: string };
+/**
+ * `section` is a Mustache section: its value is pushed as a Liquid scope (hb_scope), so names
+ * inside it stay bare and Liquid's own scope chain resolves them up the context stack.
+ */
+type Frame = { kind: 'root' } | { kind: 'each'; v: string } | { kind: 'with'; v: string } | { kind: 'section' };
 
 const BUILTIN_HELPERS = new Set(['if', 'unless', 'each', 'with', 'lookup', 'log', 'helperMissing', 'blockHelperMissing']);
 const LIQUID_RESERVED = new Set(['empty', 'blank', 'nil', 'null', 'true', 'false', 'forloop', 'tablerowloop']);
@@ -82,22 +99,26 @@ class Generator {
       case 'comment':
         return;
       case 'mustache':
-        this.mustache(node);
+        this.mustache({ ...node, expr: literalHeadAsName(node.expr) });
         return;
       case 'partial':
         this.partial(node);
         return;
       case 'block':
-        this.block(node);
+        this.block({ ...node, expr: literalHeadAsName(node.expr) });
         return;
     }
   }
 
-  /** Liquid expression for the current context (null = the template root). */
+  /** Liquid expression for the current context (null = bare names: the root, or a Mustache section's scope chain). */
   private contextExpr(frame: Frame): string | null {
     if (frame.kind === 'each') return `${frame.v}.value`;
     if (frame.kind === 'with') return frame.v;
     return null;
+  }
+
+  private inSection(): boolean {
+    return this.frames.some((f) => f.kind === 'section');
   }
 
   private appendParts(base: string, parts: string[]): string {
@@ -132,8 +153,12 @@ class Generator {
       }
       return { error: `data variable ${path.original} is not supported` };
     }
-    const frame = this.frames[this.frames.length - 1 - path.depth];
+    const at = this.frames.length - 1 - path.depth;
+    const frame = this.frames[at];
     if (!frame) return { error: 'parent path (../) goes above the template root' };
+    if (path.depth > 0 && this.frames.slice(at + 1).some((f) => f.kind === 'section')) {
+      return { error: 'parent paths (../) out of a Mustache section are not supported; Mustache finds outer names by their name alone' };
+    }
     const base = this.contextExpr(frame);
     if (base === null) return this.rootPath(path.parts);
     const expr = this.appendParts(base, path.parts);
@@ -143,8 +168,12 @@ class Generator {
   private rootPath(parts: string[]): { expr: string } | { error: string } {
     const [head, ...rest] = parts;
     if (head === undefined) return { expr: '__hb_this' };
-    if (!SAFE_SEGMENT.test(head) || LIQUID_RESERVED.has(head) || head.startsWith('__hb_')) {
-      return { error: `"${head}" cannot be a top-level Liquid variable` };
+    if (head.startsWith('__hb_') || head.startsWith('__mu_')) return { error: `"${head}" is a name the importer keeps for itself` };
+    if (!SAFE_SEGMENT.test(head) || LIQUID_RESERVED.has(head)) {
+      // Not a Liquid variable name (`null`, `empty`, `a-b` …): mu_get looks it up by its name.
+      const quoted = parts.map(liquidString);
+      if (quoted.some((q) => q === null)) return { error: 'path segment needs both quote kinds' };
+      return { expr: `nil | mu_get: ${quoted.join(', ')}` };
     }
     const expr = this.appendParts(head, rest);
     return expr ? { expr } : { error: 'path segment needs both quote kinds' };
@@ -169,7 +198,7 @@ class Generator {
     }
     const resolved = this.pathExpr(path);
     if ('error' in resolved) return this.verbatim(node.start, node.end, resolved.error);
-    if (resolved.expr === '__hb_this') {
+    if (resolved.expr === '__hb_this' && !this.inSection()) {
       // Fine inside a partial (hb_scope sets it); in a top-level template Handlebars would print
       // the whole data object ("[object Object]"), which has no use in an email.
       this.issue(node.start, node.end, '`this` at the template root is only meaningful in a partial; elsewhere it renders empty');
@@ -192,16 +221,18 @@ class Generator {
     if (expr.head.kind === 'path' && !expr.head.path.data && expr.head.path.depth === 0) name = expr.head.path.original;
     else if (expr.head.kind === 'literal' && /^["'].*["']$/.test(expr.head.text)) name = expr.head.text.slice(1, -1);
     if (expr.head.kind === 'sexpr') return this.verbatim(node.start, node.end, 'dynamic partials {{> (…)}} are not supported');
+    if (name?.startsWith('*')) {
+      return this.issue(node.start, node.end, 'unsupported: dynamic names (optional Mustache module: the partial\'s name comes from the data); the tag renders nothing');
+    }
     const quoted = name ? liquidString(name) : null;
     if (!quoted) return this.verbatim(node.start, node.end, 'partial name cannot be expressed in Liquid');
     if (expr.hash.length || expr.params.length > 1) return this.verbatim(node.start, node.end, 'partial hash arguments are not supported');
-    if (node.indent) {
-      this.issue(node.start, node.end, 'indented standalone partial: Handlebars indents every line of the partial, Liquid only the first');
-      this.out += liquidLiteral(node.indent);
-    }
+    // mu_partial (mustache-liquid.ts) indents every line of a standalone partial and renders a
+    // missing partial as nothing. The indentation is spaces and tabs only, safe in a literal.
+    const include = `{% mu_partial ${quoted}${node.standalone ? `, "${node.indent}"` : ''} %}`;
     const top = this.frames[this.frames.length - 1] as Frame;
-    if (!expr.params.length && top.kind === 'root') {
-      this.out += `{% include ${quoted} %}`;
+    if (!expr.params.length && (top.kind === 'root' || top.kind === 'section')) {
+      this.out += include;
       return;
     }
     let ctx: string;
@@ -212,7 +243,7 @@ class Generator {
     } else ctx = this.contextExpr(top) ?? '__hb_this';
     const n = ++this.counter;
     const data = this.nearestEach();
-    this.out += `{% assign __hb_p${n} = ${ctx} %}{% hb_scope __hb_p${n}${data ? `, ${data}` : ''} %}{% include ${quoted} %}{% endhb_scope %}`;
+    this.out += `{% assign __hb_p${n} = ${ctx} %}{% hb_scope __hb_p${n}${data ? `, ${data}` : ''} %}${include}{% endhb_scope %}`;
   }
 
   /** Why a block cannot be converted, or null. Checks else-if chains too. */
@@ -220,13 +251,16 @@ class Generator {
     if (node.unsupported) return `${node.unsupported} is not supported`;
     const expr: Expr | null = node.expr;
     if (!expr) return 'unparsable block';
-    if (expr.head.kind !== 'path' || expr.head.path.data || expr.head.path.depth || expr.head.path.parts.length !== 1) return 'block helper is not supported';
-    const name = expr.head.path.parts[0] as string;
+    if (expr.head.kind !== 'path' || expr.head.path.data) return 'block helper is not supported';
     if (expr.blockParams) return 'block params (as |x|) are not supported';
-    if (node.inverted) return `Mustache inverted section {{^${name}}} is not supported; use {{#unless ${name}}}`;
-    if (!['if', 'unless', 'each', 'with'].includes(name)) {
-      return `block helper or Mustache section {{#${name}}} is not supported; use #if/#each/#with`;
+    if (isSection(expr)) {
+      if (expr.params.length || expr.hash.length) return `block helper {{#${expr.head.path.original} …}} is not supported; use #if/#each/#with`;
+      if (node.program?.chained || node.inverse?.chained) return `{{else if …}} in the Mustache section {{#${expr.head.path.original}}} is not supported`;
+      return null;
     }
+    const name = expr.head.path.parts[0] as string;
+    if (node.inverted) return `inverted {{^${name} …}} is not supported; use {{#unless …}}`;
+    if (!['if', 'unless', 'each', 'with'].includes(name)) return `built-in helper {{#${name}}} is not supported as a block`;
     if (expr.params.length !== 1) return `{{#${name}}} needs exactly one argument`;
     const allowedHash = name === 'if' || name === 'unless' ? ['includeZero'] : [];
     if (expr.hash.some((h) => !allowedHash.includes(h.key))) return `hash arguments on {{#${name}}} are not supported`;
@@ -240,9 +274,11 @@ class Generator {
   }
 
   private block(node: BlockNode): void {
+    if (node.inheritance) return this.inheritance(node);
     const problem = this.blockProblem(node);
     if (problem) return this.verbatim(node.start, node.end, problem);
     const expr = node.expr as Expr;
+    if (isSection(expr)) return this.section(node, (expr.head as { kind: 'path'; path: PathExpr }).path);
     const name = (expr.head as { kind: 'path'; path: PathExpr }).path.parts[0] as string;
     const arg = this.paramExpr(expr.params[0]);
     if ('error' in arg) return this.verbatim(node.start, node.end, arg.error);
@@ -273,6 +309,72 @@ class Generator {
     }
     this.out += '{% endfor %}';
   }
+
+  /**
+   * A Mustache section `{{#x}}…{{/x}}` or inverted section `{{^x}}…{{/x}}` (the parser has
+   * already swapped an inverted section's bodies, so `program` is what renders for a value and
+   * `inverse` what renders without one). For each element of `x | mu_section` the body renders
+   * inside `hb_scope`, which pushes the element's properties (and the element as `__hb_this`,
+   * for `{{.}}`) as a Liquid scope: names in the body stay bare and resolve up the context stack
+   * by Liquid's own lookup, innermost section first, as Mustache's do.
+   */
+  private section(node: BlockNode, path: PathExpr): void {
+    const arg = this.pathExpr(path);
+    if ('error' in arg) return this.verbatim(node.start, node.end, arg.error);
+    const n = ++this.counter;
+    const list = `__mu_l${n}`;
+    const item = `__mu_i${n}`;
+    this.out += `{% assign ${list} = ${arg.expr} | mu_section %}`;
+    if (!node.program?.body.length) {
+      this.out += `{% if ${list}.size == 0 %}`;
+      this.program(node.inverse);
+      this.out += '{% endif %}';
+      return;
+    }
+    this.out += `{% for ${item} in ${list} %}{% hb_scope ${item} %}`;
+    this.frames.push({ kind: 'section' });
+    this.program(node.program);
+    this.frames.pop();
+    this.out += '{% endhb_scope %}';
+    if (node.inverse?.body.length) {
+      this.out += '{% else %}';
+      this.program(node.inverse);
+    }
+    this.out += '{% endfor %}';
+  }
+
+  /**
+   * Mustache inheritance (an optional module of the spec) is not converted: a `{{$block}}`
+   * renders its default content, a `{{<parent}}` renders the parent partial without overrides.
+   */
+  private inheritance(node: BlockNode): void {
+    const name = node.expr?.head.kind === 'path' ? node.expr.head.path.original : '';
+    const quoted = liquidString(name);
+    if (node.inheritance === 'block') {
+      this.issue(node.start, node.end, 'unsupported: inheritance (optional Mustache module); the block renders its default content');
+      this.program(node.program);
+      return;
+    }
+    this.issue(node.start, node.end, 'unsupported: inheritance (optional Mustache module); the parent renders without the overrides');
+    if (quoted) this.out += `{% mu_partial ${quoted} %}`;
+  }
+}
+
+/**
+ * `{{null}}`, `{{#true}}`, `{{1}}`: a literal alone at the head is a name (Mustache has no
+ * literals; handlebars' compiler does the same, transformLiteralToPath).
+ */
+function literalHeadAsName(expr: Expr | null): Expr | null {
+  if (!expr || expr.head.kind !== 'literal' || expr.params.length || expr.hash.length) return expr;
+  const text = /^["']/.test(expr.head.text) ? expr.head.text.slice(1, -1) : expr.head.text;
+  return text ? { ...expr, head: { kind: 'path', path: { data: false, depth: 0, parts: [text], original: text } } } : expr;
+}
+
+/** A block whose head is not a built-in helper is a Mustache section (Handlebars: blockHelperMissing). */
+function isSection(expr: Expr): boolean {
+  if (expr.head.kind !== 'path' || expr.head.path.data) return false;
+  const { depth, parts } = expr.head.path;
+  return !(depth === 0 && parts.length === 1 && BUILTIN_HELPERS.has(parts[0] as string));
 }
 
 /**
