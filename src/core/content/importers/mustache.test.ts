@@ -95,6 +95,9 @@ const TABLES: Record<string, Case[]> = {
     ['interpolation.yml "Interpolation With Padding"', '[{{  v  }}|{{{ v }}}|{{& v }}]', { v: 'x' }, '[x|x|x]'],
     ['interpolation.yml "Interpolation - Standalone"', '  {{v}}\n', { v: 'x' }, '  x\n'],
     ['interpolation.yml (names Liquid reserves are ordinary keys)', '{{null}}|{{#empty}}e{{/empty}}', { null: 'n', empty: true }, 'n|e'],
+    ['interpolation.yml "Basic Interpolation", with a name Liquid cannot spell', '{{first-name}} {{#o}}{{last-name}}{{/o}}', { 'first-name': 'A', o: { 'last-name': 'B' } }, 'A B'],
+    // The spec leaves characters other than & " < > open; the importer keeps Handlebars' escapeExpression for them.
+    ['interpolation.yml "HTML Escaping" (Handlebars escapeExpression beyond the spec)', "{{v}}", { v: "it's `a`=b" }, 'it&#x27;s &#x60;a&#x60;&#x3D;b'],
   ],
   comments: [
     ['comments.yml "Inline"', 'a{{! note }}b', {}, 'ab'],
