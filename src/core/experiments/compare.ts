@@ -7,7 +7,7 @@ import { mean, meanLift, variance, welchTest } from './means.ts';
 import { RATE_METRICS, successesOf, type ArmObservation, type RateMetric } from './observations.ts';
 import { probabilityBestMeans, probabilityBestRates, type BetaPrior } from './probability-best.ts';
 import { rateDifference, rateLift, twoProportionZTest, wilsonInterval, type Interval } from './proportions.ts';
-import { alwaysValidP, mixtureLikelihoodRatio, rateLikelihoodRatio } from './sequential.ts';
+import { alwaysValidP, likelihoodRatio, meanEvidence, perArmForDecision, rateEvidence, type Evidence } from './sequential.ts';
 
 /**
  * Every arm against the first (the control) on every metric: the per-arm summary with its
@@ -19,7 +19,8 @@ import { alwaysValidP, mixtureLikelihoodRatio, rateLikelihoodRatio } from './seq
 export interface CompareOptions {
   alpha: number;
   rule: 'sequential' | 'fixed';
-  tau: number;
+  /** The mSPRT mixture scale per metric (mixing-scale.ts). */
+  tau: Record<Metric, number>;
   prior: BetaPrior;
   minPerArm: number;
   bootstrap?: { rng: Rng; resamples: number } | undefined;
@@ -52,6 +53,12 @@ export interface Comparison {
   pSequential: number;
   /** Decided by `rule`: pHolm (fixed) or pSequential (sequential) below α, with enough recipients. */
   significant: boolean;
+  /**
+   * Sequential rule: the recipients per arm at which the always-valid p is expected to fall below
+   * α/k (Holm's first step over k comparisons) if the observed difference holds; null when there
+   * is no difference to confirm.
+   */
+  decisionPerArm?: number | null;
 }
 
 export interface ArmResult {
@@ -80,9 +87,10 @@ export function compareArms(
     const raw = obs.slice(1).map((b) => compareOne(m, control, b, o, sequential, statePrefix));
     const pHolm = holm(raw.map((c) => c.p));
     const pSeq = holm(raw.map((c) => c.pSequential));
-    raw.forEach((c, i) => {
+    raw.forEach(({ evidence, ...c }, i) => {
       const decisive = o.rule === 'fixed' ? pHolm[i]! : pSeq[i]!;
-      results[i + 1]!.vsControl![m] = { ...c, pHolm: pHolm[i]!, pSequential: pSeq[i]!, significant: enough && decisive < o.alpha };
+      const expected = o.rule === 'sequential' ? { decisionPerArm: perArmForDecision(evidence, o.tau[m], raw.length / o.alpha) } : {};
+      results[i + 1]!.vsControl![m] = { ...c, pHolm: pHolm[i]!, pSequential: pSeq[i]!, significant: enough && decisive < o.alpha, ...expected };
     });
     const pBest = m === 'revenue' ? probabilityBestMeans(obs.map((a) => a.revenue!))
       : probabilityBestRates(obs.map((a) => ({ successes: successesOf(a, m), n: a.recipients })), o.prior);
@@ -103,7 +111,7 @@ function summary(m: Metric, a: ArmObservation, alpha: number): MetricSummary {
   return { total: r.sum, perRecipient: mean(r), sd, ci: [mean(r) - half, mean(r) + half] };
 }
 
-type RawComparison = Omit<Comparison, 'pHolm' | 'significant'>;
+type RawComparison = Omit<Comparison, 'pHolm' | 'significant' | 'decisionPerArm'> & { evidence: Evidence | null };
 
 function compareOne(
   m: Metric, a: ArmObservation, b: ArmObservation, o: CompareOptions, sequential: Record<string, number>, statePrefix: string,
@@ -112,16 +120,18 @@ function compareOne(
   if (m === 'revenue') {
     const w = welchTest(a.revenue!, b.revenue!, o.alpha);
     const lift = meanLift(a.revenue!, b.revenue!, o.alpha);
-    const pSequential = sequential[key] = alwaysValidP(sequential[key] ?? 1, mixtureLikelihoodRatio(a.revenue!, b.revenue!, o.tau));
+    const evidence = meanEvidence(a.revenue!, b.revenue!);
+    const pSequential = sequential[key] = alwaysValidP(sequential[key] ?? 1, likelihoodRatio(evidence, o.tau[m]));
     const boot = o.bootstrap && a.revenueValues && b.revenueValues && a.revenueValues.length && b.revenueValues.length
       ? { bootstrapCi: bootstrapMeanDifference(a.revenueValues, b.revenueValues, o.alpha, o.bootstrap.rng, o.bootstrap.resamples) } : {};
-    return { diff: w.diff, diffCi: w.ci, ...boot, lift: lift?.lift ?? null, liftCi: lift?.ci ?? null, test: 'welch-t', statistic: w.t, dof: w.dof, p: w.p, pSequential };
+    return { diff: w.diff, diffCi: w.ci, ...boot, lift: lift?.lift ?? null, liftCi: lift?.ci ?? null, test: 'welch-t', statistic: w.t, dof: w.dof, p: w.p, pSequential, evidence };
   }
   const pa = { successes: successesOf(a, m as RateMetric), n: a.recipients };
   const pb = { successes: successesOf(b, m as RateMetric), n: b.recipients };
   const z = twoProportionZTest(pa, pb);
   const d = rateDifference(pa, pb, o.alpha);
   const lift = rateLift(pa, pb, o.alpha);
-  const pSequential = sequential[key] = alwaysValidP(sequential[key] ?? 1, rateLikelihoodRatio(pa, pb, o.tau));
-  return { diff: d.diff, diffCi: d.ci, lift: lift?.lift ?? null, liftCi: lift?.ci ?? null, test: 'z', statistic: z.z, p: z.p, pSequential };
+  const evidence = rateEvidence(pa, pb);
+  const pSequential = sequential[key] = alwaysValidP(sequential[key] ?? 1, likelihoodRatio(evidence, o.tau[m]));
+  return { diff: d.diff, diffCi: d.ci, lift: lift?.lift ?? null, liftCi: lift?.ci ?? null, test: 'z', statistic: z.z, p: z.p, pSequential, evidence };
 }

@@ -33,6 +33,8 @@ export function decideWinner(
   if (!due && !force) {
     return { pending: `The decision is due at ${new Date(at.decideAt).toISOString()}. ${r.text}` };
   }
-  const reason = `No significant winner${early ? ' (decided early by request)' : ''}: falling back to control ${control}. ${r.text}`;
+  // The explanation without "keep testing": the test is over, but the reader still learns why
+  // the leader did not win and how far it was from a decision.
+  const reason = `No significant winner${early ? ' (decided early by request)' : ''}: falling back to control ${control}. ${r.explanation}`;
   return { decided: { winner: control, basis: 'fallback', early, forced: early, decidedAt: at.now, reason } };
 }

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { holm } from './holm.ts';
 import { twoProportionZTest } from './proportions.ts';
+import { mixingScale } from './mixing-scale.ts';
 import { alwaysValidP, DEFAULT_TAU, rateLikelihoodRatio } from './sequential.ts';
 import { rngFor, type Rng } from '../prng.ts';
+import { parseExperimentSpec } from '../schemas/experiment.ts';
 
 /**
  * A/A simulations: every arm has the same true rate, so any winner called is a false positive.
@@ -24,7 +26,10 @@ function successes(rng: Rng, n: number, p: number): number {
 }
 
 /** Share of A/A tests with `arms` arms in which any look calls a variant different from the control. */
-function simulate(arms: number, seed: number, variantRate = RATE, tests = TESTS): { sequential: number; naive: number } {
+function simulate(
+  arms: number, seed: number, variantRate = RATE, tests = TESTS,
+  { rate = RATE, tau = DEFAULT_TAU, perLook = PER_LOOK, looks = LOOKS } = {},
+): { sequential: number; naive: number } {
   let sequentialCalls = 0;
   let naiveCalls = 0;
   for (let t = 0; t < tests; t++) {
@@ -33,13 +38,13 @@ function simulate(arms: number, seed: number, variantRate = RATE, tests = TESTS)
     const avp = new Array<number>(arms - 1).fill(1);
     let sequentialCalled = false;
     let naiveCalled = false;
-    for (let look = 0; look < LOOKS; look++) {
+    for (let look = 0; look < looks; look++) {
       for (const [i, c] of counts.entries()) {
-        c.successes += successes(rng, PER_LOOK, i === 0 ? RATE : variantRate);
-        c.n += PER_LOOK;
+        c.successes += successes(rng, perLook, i === 0 ? rate : variantRate);
+        c.n += perLook;
       }
       const [control, ...variants] = counts;
-      variants.forEach((v, i) => { avp[i] = alwaysValidP(avp[i]!, rateLikelihoodRatio(control!, v, DEFAULT_TAU)); });
+      variants.forEach((v, i) => { avp[i] = alwaysValidP(avp[i]!, rateLikelihoodRatio(control!, v, tau)); });
       if (holm(avp).some((p) => p < ALPHA)) sequentialCalled = true;
       if (holm(variants.map((v) => twoProportionZTest(control!, v).p)).some((p) => p < ALPHA)) naiveCalled = true;
     }
@@ -72,4 +77,22 @@ describe(`peeking: ${TESTS} A/A tests, ${LOOKS} looks each`, () => {
     console.log(`10% vs 12%, 2 arms: sequential power ${r.sequential}`);
     expect(r.sequential).toBeGreaterThan(0.5);
   });
+
+  // τ now comes from the experiment's plan (mixing-scale.ts): the planned effect's Cohen's h, up to
+  // 0.57 for a large planned lift, against 0.05 before. Ville's inequality holds for every τ, but
+  // the rate version uses a normal approximation, so the wide mixtures are checked where that
+  // approximation is weakest: small samples at a low rate, looked at every few recipients, for
+  // three times the planned sample size.
+  for (const [baseline, mde] of [[0.1, 0.02], [0.065, 0.065], [0.065, 0.2]] as const) {
+    it(`with τ from a plan for ${baseline} → ${+(baseline + mde).toFixed(3)}, A/A tests still call winners in at most α`, () => {
+      const spec = parseExperimentSpec({ name: 'aa', vary: 'subject', variants: [{ key: 'A' }, { key: 'B' }], plan: { baseline, mde } });
+      const { tau, plannedPerArm } = mixingScale(spec);
+      const perLook = Math.max(1, Math.ceil(plannedPerArm! / 20));
+      const r = simulate(2, 4, baseline, plannedPerArm! > 1000 ? 1000 : TESTS, { rate: baseline, tau, perLook, looks: 60 });
+      console.log(`A/A at ${baseline}, τ ${tau.toFixed(4)}, every ${perLook} per arm to ${60 * perLook}: sequential ${r.sequential}, peeking z-test ${r.naive}`);
+      expect(tau).toBeGreaterThan(DEFAULT_TAU);
+      expect(r.sequential).toBeLessThanOrEqual(ALPHA);
+      expect(r.naive).toBeGreaterThan(2 * ALPHA);
+    });
+  }
 });

@@ -2,6 +2,7 @@ import type { Rng } from '../prng.ts';
 import type { ExperimentSpec, Metric } from '../schemas/experiment.ts';
 import { compareArms, type ArmResult, type CompareOptions } from './compare.ts';
 import { armsOf } from './design.ts';
+import { mixingScale, type MixingScale } from './mixing-scale.ts';
 import { pool, RATE_METRICS, successesOf, type ArmObservation } from './observations.ts';
 import { chiSquareAcross, type ChiSquareTest } from './proportions.ts';
 import { recommend, type Recommendation } from './recommend.ts';
@@ -21,6 +22,8 @@ export interface ExperimentResults {
   alpha: number;
   rule: 'sequential' | 'fixed';
   looks: number;
+  /** The always-valid test's mixture scale τ for the primary metric, where it came from, and the plan's n per arm. */
+  mixture: Omit<MixingScale, 'byMetric' | 'unplanned'>;
   arms: (ArmResult & { content: Record<string, unknown>; levels: Record<string, string> })[];
   across: Partial<Record<Metric, ChiSquareTest>>;
   factors?: { name: string; levels: ArmResult[] }[];
@@ -41,7 +44,8 @@ export function experimentResults(
   const byKey = new Map(observed.arms.map((o) => [o.key, o]));
   const empty = (key: string): ArmObservation => ({ key, recipients: 0, opens: 0, clicks: 0, conversions: 0, revenue: { n: 0, sum: 0, sumSquares: 0 } });
   const obs = design.map((a) => byKey.get(a.key) ?? empty(a.key));
-  const opts: CompareOptions = { alpha: spec.alpha, rule: spec.rule, tau: spec.tau, prior: spec.prior, minPerArm: spec.minPerArm, bootstrap };
+  const { byMetric, unplanned, ...mixture } = mixingScale(spec);
+  const opts: CompareOptions = { alpha: spec.alpha, rule: spec.rule, tau: byMetric, prior: spec.prior, minPerArm: spec.minPerArm, bootstrap };
   const p = { ...state.p };
   const armResults = compareArms(obs, opts, p).map((r, i) => ({ ...r, content: design[i]!.content, levels: design[i]!.levels }));
 
@@ -59,16 +63,19 @@ export function experimentResults(
   }));
 
   const incremental = observed.holdout && observed.holdout.recipients > 0
-    ? compareArms([{ ...observed.holdout, key: 'holdout' }, pool('mailed', obs)], { ...opts, minPerArm: 2 }, p, 'holdout:')
+    ? compareArms(
+      [{ ...observed.holdout, key: 'holdout' }, pool('mailed', obs)],
+      { ...opts, minPerArm: 2, tau: { open: unplanned, click: unplanned, conversion: unplanned, revenue: unplanned } }, p, 'holdout:',
+    )
     : undefined;
 
   const looks = state.looks + 1;
-  const base = { metric: spec.metric, alpha: spec.alpha, rule: spec.rule, looks, arms: armResults, across };
+  const base = { metric: spec.metric, alpha: spec.alpha, rule: spec.rule, looks, mixture, arms: armResults, across };
   const results: ExperimentResults = {
     ...base,
     ...(factors ? { factors } : {}),
     ...(incremental ? { incremental } : {}),
-    recommendation: recommend(spec, armResults),
+    recommendation: recommend(spec, armResults, mixture),
   };
   return { results, state: { looks, p } };
 }

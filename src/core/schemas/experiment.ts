@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { DEFAULT_TAU } from '../experiments/sequential.ts';
 import { validationError } from './segment-rule.ts';
 import { refuseUnsafeText } from './safe-text.ts';
 
@@ -24,6 +23,23 @@ const Arms = z.array(Arm).min(2).max(26).refine(distinctKeys, 'keys must be dist
 
 const Factor = z.strictObject({ name: key, vary: z.enum(VARIES), levels: Arms });
 
+/**
+ * The effect the test is planned to detect on its primary metric, as `tailor experiment plan`
+ * takes it (alpha, arms and holdout come from the experiment). It sets the always-valid test's
+ * mixing scale τ (src/core/experiments/mixing-scale.ts) and the planned sample size shown with a
+ * recommendation.
+ */
+const ExperimentPlan = z.strictObject({
+  /** The control's expected rate (0–1), or its mean per recipient with `sd` (revenue). */
+  baseline: z.number().positive().finite(),
+  /** The smallest effect worth detecting: absolute (0.02 = two points) unless `relative`. */
+  mde: z.number().positive().finite(),
+  relative: z.boolean().default(false),
+  /** Per-recipient standard deviation, for a revenue plan. */
+  sd: z.number().positive().finite().optional(),
+  power: z.number().min(0.5).lt(1).default(0.8),
+});
+
 export const ExperimentSpecSchema = z.strictObject({
   name: z.string().min(1).max(200).superRefine(refuseUnsafeText),
   description: z.string().max(2000).optional(),
@@ -43,8 +59,13 @@ export const ExperimentSpecSchema = z.strictObject({
   alpha: z.number().gt(0).max(0.2).default(0.05),
   /** `sequential`: always-valid p-values, decide whenever they cross α; `fixed`: only after waitHours. */
   rule: z.enum(['sequential', 'fixed']).default('sequential'),
-  /** mSPRT mixture scale, in standard deviations of the per-recipient metric. */
-  tau: z.number().positive().max(10).default(DEFAULT_TAU),
+  /**
+   * mSPRT mixture scale, in standard deviations of the per-recipient metric. When absent it is the
+   * planned effect size (`plan`), or 0.05 without a plan (mixing-scale.ts).
+   */
+  tau: z.number().positive().max(10).optional(),
+  /** The planned minimum detectable effect on `metric`. */
+  plan: ExperimentPlan.optional(),
   /** Beta prior for P(best) on rates; at least 1 each, so that the posterior density stays bounded. */
   prior: z.strictObject({ alpha: z.number().min(1).max(1e6), beta: z.number().min(1).max(1e6) }).default({ alpha: 1, beta: 1 }),
   /** Conversions and revenue count for this many hours after a recipient's send. */
@@ -57,8 +78,25 @@ export const ExperimentSpecSchema = z.strictObject({
   }
   if (s.variants && !s.vary) ctx.addIssue({ code: 'custom', path: ['vary'], message: `name what the variants change: one of ${VARIES.join(', ')}` });
   if (s.factors && s.vary) ctx.addIssue({ code: 'custom', path: ['vary'], message: 'a multivariate test names what varies per factor, not at the top' });
+  if (s.plan) checkPlan(s.plan, s.metric, ctx);
 });
 
+/** A rate plan needs rates below 1; a revenue plan needs the spread its effect is measured in. */
+function checkPlan(p: ExperimentPlanInput, metric: Metric, ctx: z.RefinementCtx): void {
+  if (metric === 'revenue') {
+    if (p.sd === undefined) ctx.addIssue({ code: 'custom', path: ['plan', 'sd'], message: 'a revenue plan needs sd, the per-recipient standard deviation of revenue' });
+    return;
+  }
+  if (p.sd !== undefined) {
+    ctx.addIssue({ code: 'custom', path: ['plan', 'sd'], message: `the ${metric} rate is planned from its baseline rate; sd is for a revenue plan` });
+    return;
+  }
+  const target = p.baseline + (p.relative ? p.baseline * p.mde : p.mde);
+  if (p.baseline >= 1) ctx.addIssue({ code: 'custom', path: ['plan', 'baseline'], message: 'a baseline rate is between 0 and 1' });
+  else if (target >= 1) ctx.addIssue({ code: 'custom', path: ['plan', 'mde'], message: `baseline + mde = ${target} is not a rate below 1` });
+}
+
+export type ExperimentPlanInput = z.output<typeof ExperimentPlan>;
 export type ExperimentSpecInput = z.input<typeof ExperimentSpecSchema>;
 export type ExperimentSpec = z.output<typeof ExperimentSpecSchema>;
 
@@ -128,6 +166,8 @@ export const AnalyzeInputSchema = z.strictObject({
   alpha: z.number().gt(0).max(0.2).optional(),
   rule: z.enum(['sequential', 'fixed']).optional(),
   tau: z.number().positive().max(10).optional(),
+  /** The planned effect, as in an experiment (checked there against the metric). */
+  plan: z.unknown().optional(),
   prior: z.strictObject({ alpha: z.number().min(1).max(1e6), beta: z.number().min(1).max(1e6) }).optional(),
   minPerArm: z.number().int().min(2).optional(),
 });
