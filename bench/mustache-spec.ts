@@ -15,6 +15,10 @@
  * compiles, else `renderSync(template, { preheader }, { globals: data })`. The step after Liquid
  * (URL attribute sanitising) is not applied: it only rewrites `href`/`src` attributes, which the
  * spec has none of. The output is compared with `expected` byte for byte.
+ *
+ * A Tailor render context is always an object (profile, event, campaign …), so the cases whose
+ * data is a bare string, number or list (the current spec's root-level implicit iterators,
+ * `Hello, {{.}}!` with data "world") cannot pass: a non-object root renders with empty globals.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -36,7 +40,7 @@ function render({ createLiquid, RENDER_LIMITS, importHandlebars, compileFast }: 
   const { liquid } = importHandlebars(c.template);
   const engine = createLiquid(true, partials);
   const parsed = engine.parse(liquid);
-  const data = (c.data && typeof c.data === 'object' ? c.data : {}) as Record<string, unknown>;
+  const data = (c.data && typeof c.data === 'object' && !Array.isArray(c.data) ? c.data : {}) as Record<string, unknown>;
   const scope = { preheader: '' };
   const fast = compileFast(engine, parsed);
   if (fast) return fast.render(scope, data, { renderLimit: RENDER_LIMITS.renderLimit });
