@@ -50,6 +50,7 @@ describe('decideSend: each suppress reason', () => {
     ['an erased profile', { facts: facts({ exists: false }) }, 'profile_gone'],
     ['no email', { facts: facts({ email: null }) }, 'no_email'],
     ['an invalid email', { facts: facts({ email: 'not-an-address' }) }, 'no_email'],
+    ['a valid but undeliverable email (an address literal)', { facts: facts({ email: 'ann@[192.0.2.1]' }) }, 'undeliverable_email'],
     ['a suppressed address', { suppression: bounced }, 'suppressed_address'],
     ['withdrawn marketing consent', { facts: facts({ consents: new Map([[MARKETING_PURPOSE, false]]) }) }, 'unsubscribed'],
     ['no marketing consent recorded', { facts: facts({ consents: new Map() }) }, 'no_consent'],

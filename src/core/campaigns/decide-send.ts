@@ -1,4 +1,4 @@
-import { normalizeEmail } from '../identity/email.ts';
+import { normalizeEmail, undeliverableReason } from '../identity/email.ts';
 import type { CampaignRecord, RecipientFacts, Suppression } from './ports.ts';
 import { nextAllowedTime, type Hold, type SendPolicy } from './send-window.ts';
 
@@ -11,7 +11,7 @@ export type Decision =
   | { action: 'suppress'; reason: SuppressReason; detail: string }
   | { action: 'defer'; until: number; reason: 'quiet_hours' | 'frequency_cap'; detail: string };
 
-export type SuppressReason = 'profile_gone' | 'no_email' | 'suppressed_address' | 'no_consent' | 'unsubscribed' | 'unsubscribed_topic'
+export type SuppressReason = 'profile_gone' | 'no_email' | 'undeliverable_email' | 'suppressed_address' | 'no_consent' | 'unsubscribed' | 'unsubscribed_topic'
   | 'left_audience' | 'excluded' | 'exit_condition';
 
 export interface DecideInput {
@@ -38,6 +38,8 @@ export function decideSend(d: DecideInput): Decision {
   if (!f || !f.exists) return { action: 'suppress', reason: 'profile_gone', detail: 'the profile was erased or merged away' };
   const email = f.email === null ? null : normalizeEmail(f.email);
   if (!email || !email.ok) return { action: 'suppress', reason: 'no_email', detail: email ? `email: ${email.reason}` : 'the profile has no email' };
+  const undeliverable = undeliverableReason(email.value);
+  if (undeliverable) return { action: 'suppress', reason: 'undeliverable_email', detail: `email ${email.value} is ${undeliverable}` };
   if (d.suppression) {
     return { action: 'suppress', reason: 'suppressed_address', detail: `${d.suppression.kind} ${d.suppression.value} is suppressed: ${d.suppression.reason} (${d.suppression.source})` };
   }

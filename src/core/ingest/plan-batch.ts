@@ -152,7 +152,7 @@ export function planBatch(messages: Message[], state: LoadedState, ctx: PlanCont
     dirty.add(target);
 
     if (m.type === 'identify' && m.traits) {
-      const { traits, issues } = normalizeTraits(m.traits, ctx.normalize);
+      const { traits, issues } = normalizeTraits(m.traits, { ...ctx.normalize, stored: p.traits });
       for (const q of issues) quality.push({ profileId: target, messageId: m.messageId, field: `traits.${q.field}`, value: q.value, reason: q.reason, source: m.source, at: ctx.now });
       const fit = fitTraits(p.traits, traits, sizes.get(target) ?? traitsBytes(p.traits));
       sizes.set(target, fit.bytes);
