@@ -190,7 +190,7 @@ describe('importHandlebars: unsupported constructs are reported where they are',
   });
 
   it('never throws on odd but well-formed input', () => {
-    for (const s of ['{{}}', '{{ }}', '{{"lit"}}', '{{> (dyn) }}', '{{#> layout}}x{{/layout}}', '{{{{raw}}}} {{x}} {{{{/raw}}}}', '}}{{!', '{{a.[b c]}}', '{{lookup a b}}']) {
+    for (const s of ['{{}}', '{{ }}', '{{"lit"}}', '{{> (dyn) }}', '{{#> layout}}x{{/layout}}', '{{{{raw}}}} {{x}} {{{{/raw}}}}', '}}{{!', '{{a.[b c]}}', '{{lookup a b}}', '{{= x =}}', '{{=<% %>=}}<%{x%>', '{{=<% %>=}}<%#a%>', '{{$b}}{{/b}}', '{{<p}}x{{/p}}', '{{>*x}}', '{{#.}}{{/.}}']) {
       try {
         importHandlebars(s);
       } catch (e) {
