@@ -103,12 +103,10 @@ export function registerExperiment(program: Command): void {
         power: num(opts.power as string, 'power'), alpha: num(opts.alpha as string, 'alpha'), arms: num(opts.arms as string, 'arms'), holdout: num(opts.holdout as string, 'holdout'),
       });
       const r = plan(input);
-      // The always-valid test's mixing scale for an experiment that carries this plan (mixing-scale.ts).
-      const tau = Math.abs(r.effectSize);
-      print(!!opts.json, { ...input, ...r, tau }, () => [
+      print(!!opts.json, { ...input, ...r }, () => [
         `${r.nPerArm} recipients per arm (${r.mailed} mailed${input.holdout ? `, audience of ${r.audience} with the holdout` : ''})`,
         `to detect ${input.baseline} → ${+r.target.toFixed(6)} with power ${input.power} at α ${input.alpha}${input.arms > 2 ? ` (${+r.alphaPerComparison.toFixed(6)} per comparison)` : ''}; effect size ${r.effectSize.toFixed(4)} (${input.sd === undefined ? "Cohen's h" : 'mde / sd'})`,
-        `an experiment with this "plan" tunes its always-valid test to it: τ = ${tau.toFixed(4)}`,
+        `an experiment with this "plan" tunes its always-valid test to it: τ = ${r.tau.toFixed(4)}`,
       ].join('\n'));
     });
 

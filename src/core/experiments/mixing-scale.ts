@@ -46,7 +46,7 @@ export function mixingScale(spec: ExperimentSpec): MixingScale {
   const planned = spec.plan
     ? plan({ ...spec.plan, alpha: spec.alpha, arms: armsOf(spec).length, holdout: spec.holdout })
     : null;
-  const tau = spec.tau ?? (planned ? Math.abs(planned.effectSize) : DEFAULT_TAU);
+  const tau = spec.tau ?? planned?.tau ?? DEFAULT_TAU;
   const basis: TauBasis = spec.tau !== undefined ? 'spec' : planned ? 'plan' : 'default';
   const others = spec.tau ?? DEFAULT_TAU;
   const byMetric = { open: others, click: others, conversion: others, revenue: others, [spec.metric]: tau };

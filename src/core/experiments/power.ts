@@ -46,6 +46,8 @@ export interface PlanInput {
 
 export interface Plan {
   effectSize: number;
+  /** The always-valid test's mixing scale for an experiment with this plan: |effectSize| (mixing-scale.ts). */
+  tau: number;
   target: number;
   /** α per comparison: Bonferroni over the arms − 1 comparisons with the control. */
   alphaPerComparison: number;
@@ -61,5 +63,5 @@ export function plan(p: PlanInput): Plan {
   const alphaPerComparison = p.alpha / Math.max(1, p.arms - 1);
   const nPerArm = Math.ceil(nPerArmFor(effectSize, alphaPerComparison, p.power));
   const mailed = nPerArm * p.arms;
-  return { effectSize, target, alphaPerComparison, nPerArm, mailed, audience: Math.ceil(mailed / (1 - p.holdout)) };
+  return { effectSize, tau: Math.abs(effectSize), target, alphaPerComparison, nPerArm, mailed, audience: Math.ceil(mailed / (1 - p.holdout)) };
 }
