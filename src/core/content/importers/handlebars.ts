@@ -331,6 +331,10 @@ class Generator {
       this.out += '{% endif %}';
       return;
     }
+    // Inside {{#each}}/{{#with}} the current context is a loop variable, not a scope: push it
+    // too, so names the section's value lacks are found there next (Mustache's context stack).
+    const outer = this.contextExpr(this.frames[this.frames.length - 1] as Frame);
+    if (outer) this.out += `{% hb_scope ${outer} %}`;
     this.out += `{% for ${item} in ${list} %}{% hb_scope ${item} %}`;
     this.frames.push({ kind: 'section' });
     this.program(node.program);
@@ -341,6 +345,7 @@ class Generator {
       this.program(node.inverse);
     }
     this.out += '{% endfor %}';
+    if (outer) this.out += '{% endhb_scope %}';
   }
 
   /**

@@ -44,6 +44,7 @@ const TABLES: Record<string, Case[]> = {
     ['sections.yml "Dotted Names - Broken Chains"', '<{{#a.b.c}}yes{{/a.b.c}}>', { a: {} }, '<>'],
     ['sections.yml "Standalone Lines"', 'top\n  {{#on}}\nmid\n  {{/on}}\nend', { on: true }, 'top\nmid\nend'],
     ['sections.yml "Indented Inline Sections"', ' {{#on}}a{{/on}}\n {{#on}}b{{/on}}\n', { on: true }, ' a\n b\n'],
+    ['sections.yml "Parent contexts", a section inside {{#each}}', '{{#each people}}{{#address}}{{city}}/{{name}} {{/address}}{{/each}}', { people: [{ name: 'Ana', address: { city: 'Oslo' } }, { name: 'Bo', address: { city: 'Rome', name: 'HQ' } }] }, 'Oslo/Ana Rome/HQ '],
     ['sections.yml "Padding"', '[{{# on }}x{{/ on }}]', { on: true }, '[x]'],
   ],
   inverted: [
