@@ -1,5 +1,7 @@
 import { TypeGuards, UndefinedVariableError, defaultOperators, filters as builtinFilters, toValueSync, type Context, type Expression, type Filter, type Liquid, type Token, type Value } from 'liquidjs';
 import { escapeOutput, htmlOutputEscape } from '../html-escape.ts';
+import { arityCheckOf, positionalCount } from '../liquid/filter-arity.ts';
+import { printValue } from '../liquid/value-inspect.ts';
 import { range, readProperty, resolve, stringify, toValueY, type Eval } from './runtime.ts';
 
 /**
@@ -123,6 +125,8 @@ export function compileFilter(f: Filter, liquid: Liquid): FilterFn {
   const owner = (f as unknown as FilterShape).liquid;
   // The HTML engine's output escape (html-escape.ts), called without building its `this`.
   if (handler === htmlOutputEscape) return escapeOutput;
+  // The text engine's output step (liquid/value-inspect.ts): the same printing as stringify.
+  if (handler === printValue) return (_ctx, v) => stringify(v);
   if (handler === builtinFilters['escape'] && args.length === 0) {
     // liquidjs' `escape`, inlined: the same stringify, memory charge and replacement.
     return (ctx, v) => {
@@ -140,16 +144,22 @@ export function compileFilter(f: Filter, liquid: Liquid): FilterFn {
     return compileToken(a);
   });
   const self = (ctx: Context): object => ({ context: ctx, token, liquid: owner });
+  // The arity check (liquid/filter-arity.ts) done once here: a filter called right is called
+  // without its checking wrapper; a wrong count keeps the wrapper, which throws after the
+  // arguments are evaluated, as with liquidjs.
+  const check = arityCheckOf(handler);
+  const n = check ? positionalCount((token as unknown as { args: unknown[] }).args, check.sig) : 0;
+  const fn = check && n >= check.sig.min && n <= check.sig.max ? check.inner : handler;
   switch (argv.length) {
-    case 0: return (ctx, v) => resolve(handler.call(self(ctx), v));
-    case 1: { const a0 = argv[0]!; return (ctx, v) => { const x = a0(ctx); return resolve(handler.call(self(ctx), v, x)); }; }
+    case 0: return (ctx, v) => resolve(fn.call(self(ctx), v));
+    case 1: { const a0 = argv[0]!; return (ctx, v) => { const x = a0(ctx); return resolve(fn.call(self(ctx), v, x)); }; }
     case 2: {
       const a0 = argv[0]!, a1 = argv[1]!;
-      return (ctx, v) => { const x = a0(ctx); const y = a1(ctx); return resolve(handler.call(self(ctx), v, x, y)); };
+      return (ctx, v) => { const x = a0(ctx); const y = a1(ctx); return resolve(fn.call(self(ctx), v, x, y)); };
     }
     default: return (ctx, v) => {
       const vals = argv.map((a) => a(ctx));
-      return resolve(handler.call(self(ctx), v, ...vals));
+      return resolve(fn.call(self(ctx), v, ...vals));
     };
   }
 }

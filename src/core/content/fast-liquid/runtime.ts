@@ -1,4 +1,5 @@
 import { Drop, isFalsy as liquidIsFalsy, Liquid, LiquidError, RenderError, toValue, toValueSync, type Context, type Template } from 'liquidjs';
+import { inspectHash, isHash } from '../liquid/value-inspect.ts';
 
 /**
  * The value rules the compiled templates need. Wherever liquidjs exports the rule it is called
@@ -26,7 +27,11 @@ export function toValueY(v: unknown): unknown {
   return v instanceof Drop ? resolve(toValue(v)) : v;
 }
 
-/** How Liquid prints a value: text as is, nil as nothing, a list as its items printed one after another. */
+/**
+ * How Liquid prints a value: text as is, nil as nothing, a list as its items printed one after
+ * another, a hash as Ruby inspects it (liquid/value-inspect.ts), a float such as 5.0 as `5.0`
+ * (liquid/value-number.ts, by its toString).
+ */
 export function stringify(value: unknown): string {
   const v = toValue(value);
   if (typeof v === 'string') return v;
@@ -36,6 +41,7 @@ export function stringify(value: unknown): string {
     for (const item of v) out += stringify(item);
     return out;
   }
+  if (typeof v === 'object' && isHash(v)) return inspectHash(v);
   return String(v);
 }
 
