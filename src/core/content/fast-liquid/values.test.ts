@@ -42,6 +42,7 @@ const CASES = [
   '{% assign x = 4.0 %}{{ x }}{% if x == 4 %}={% endif %}{% if x > 3 %}>{% endif %}', '{{ 2.0 | money: "EUR", "en" }}',
   '{{ price | money }} {{ price | times: 2 }} {{ n | plus: 1 }} {{ n | minus: 1 }}', '{{ 7 | divided_by: 0 }}', '{{ 7 | modulo: missing }}',
   '{% for i in (1..3) %}{{ i | times: 1.0 }},{% endfor %}', '{{ 5.0 | append: "x" }}', '{{ 2.0 | json }}',
+  '{{ (1.7..3) | join: "," }}', '{% for i in (1.0..2) %}{{ i }}{% endfor %}',
   // hashes
   '{{ h }}', '{{ none }}', '{{ list }}', '{{ h | raw }}', '{{ h | first | join: "=" }}', '{{ h | size }}', '{{ h | last }}',
   '{% for p in h %}{{ p[0] }}:{{ p[1] }};{% endfor %}', '{{ list | last }}',

@@ -72,6 +72,7 @@ describe('integer and float arithmetic', () => {
     ['{{ -2.0 | abs }}', {}, '2.0', 'Ruby reference: Float#abs stays a Float'],
     ['{{ 3 | at_least: 5.0 }}', {}, '5.0', 'Ruby reference: at_least returns the larger operand as it is'],
     ['{% if 2.0 == 2 %}same{% endif %}', {}, 'same', 'Ruby reference: 2.0 == 2 is true'],
+    ['{{ (1.7..3) | join: "," }}', {}, '1,2,3', 'Ruby reference: a range is built from integers (to_i)'],
     ['{{ 2.0 | money: "EUR", "en" }}', {}, '€2.00', 'Tailor filters.ts: money formats the number'],
   ]);
 });

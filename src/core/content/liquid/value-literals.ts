@@ -9,6 +9,8 @@ import { LiquidFloat } from './value-number.ts';
  * content (value-number.ts); non-integral ones are floats already. The compiled fast path reads
  * the same tokens, so both agree.
  *
+ * Number literals at the ends of a range are made integers, as Ruby's range (`to_i`) has them.
+ *
  * The walk goes through the parsed tree generically (tags keep their expressions in fields of
  * their own choosing), skipping the engine it hangs from. Only what `liquid.parse` returns is
  * marked: partials, which liquidjs parses through a private parser, keep liquidjs' reading.
@@ -22,6 +24,17 @@ export function markFloatLiterals(root: unknown): void {
     const node = stack.pop();
     if (node === null || typeof node !== 'object' || seen.has(node) || node instanceof Liquid) continue;
     seen.add(node);
+    if (TypeGuards.isRangeToken(node as never)) {
+      // Ruby builds a range from integers (`to_i`): `(1.4..5)` is 1..5.
+      for (const end of [(node as unknown as { lhs: unknown }).lhs, (node as unknown as { rhs: unknown }).rhs]) {
+        if (TypeGuards.isNumberToken(end as never)) {
+          const t = end as unknown as { content: unknown };
+          if (typeof t.content === 'number') t.content = Math.trunc(t.content);
+          seen.add(end as object);
+        } else stack.push(end);
+      }
+      continue;
+    }
     if (TypeGuards.isNumberToken(node as never)) {
       const t = node as unknown as { content: unknown; getText(): string };
       if (typeof t.content === 'number' && Number.isInteger(t.content) && FLOAT_TEXT.test(t.getText())) t.content = new LiquidFloat(t.content);
