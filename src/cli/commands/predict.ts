@@ -13,7 +13,7 @@ import { print } from '../output.ts';
 
 interface TrainFlags {
   target: string; algo?: string; features?: string; traits?: string; horizon?: string; holdout?: string; testFraction?: string;
-  folds?: string; seed?: string; threshold?: string; trees?: string; maxDepth?: string; learningRate?: string; c?: string;
+  folds?: string; seed?: string; threshold?: string; trees?: string; maxDepth?: string; minSamplesLeaf?: string; maxFeatures?: string; learningRate?: string; c?: string;
   retrainEvery?: string; name?: string; writes?: string; asOf?: string; csv?: string; idColumn?: string; exportSplit?: string; json?: boolean;
 }
 
@@ -25,7 +25,12 @@ function specOf(f: TrainFlags): Omit<PredictSpecInput, 'target'> {
     name: f.name, algo: f.algo as PredictSpecInput['algo'], features: list(f.features), traits: list(f.traits) ?? [],
     horizonDays: number(f.horizon, 'horizon'), holdout: f.holdout as PredictSpecInput['holdout'], testFraction: number(f.testFraction, 'test-fraction'),
     folds: number(f.folds, 'folds'), seed: number(f.seed, 'seed'), threshold: number(f.threshold, 'threshold'),
-    params: defined({ trees: number(f.trees, 'trees'), maxDepth: number(f.maxDepth, 'max-depth'), learningRate: number(f.learningRate, 'learning-rate'), c: number(f.c, 'c') }),
+    params: defined({
+      trees: number(f.trees, 'trees'), maxDepth: number(f.maxDepth, 'max-depth'),
+      minSamplesLeaf: f.minSamplesLeaf === 'auto' ? 'auto' as const : number(f.minSamplesLeaf, 'min-samples-leaf'),
+      maxFeatures: f.maxFeatures === 'sqrt' || f.maxFeatures === 'all' ? f.maxFeatures : number(f.maxFeatures, 'max-features'),
+      learningRate: number(f.learningRate, 'learning-rate'), c: number(f.c, 'c'),
+    }),
     retrainEveryDays: number(f.retrainEvery, 'retrain-every'), writes: f.writes as PredictSpecInput['writes'],
   }) as Omit<PredictSpecInput, 'target'>;
 }
@@ -46,6 +51,8 @@ export function registerPredict(program: Command): void {
     .option('--threshold <p>', 'threshold of the confusion matrix', '0.5')
     .option('--trees <n>', 'forest / boosting: trees')
     .option('--max-depth <n>', 'trees: depth limit')
+    .option('--min-samples-leaf <n>', 'trees: rows per leaf, or auto (forest default: chosen from 1, 5, 20, 80 by 3-fold CV log-loss on the training rows)')
+    .option('--max-features <m>', 'forest: features tried per split: sqrt (default) | all | a count | a fraction in (0, 1)')
     .option('--learning-rate <x>', 'boosting: shrinkage')
     .option('--c <x>', 'logistic: inverse L2 strength (as scikit-learn C)')
     .option('--retrain-every <days>', 'retrain on this schedule while `tailor serve` runs')

@@ -46,6 +46,8 @@ export class PredictService {
   parseSpec(input: PredictSpecInput): PredictSpec {
     const r = predictSpecSchema.safeParse(input);
     if (!r.success) throw validationError('', r.error);
+    // The forest's leaf size is chosen by CV unless given: fully grown trees give 0/1 probabilities on noisy targets.
+    if (r.data.algo === 'forest' && r.data.params.minSamplesLeaf === undefined) return { ...r.data, params: { ...r.data.params, minSamplesLeaf: 'auto' } };
     return r.data;
   }
 

@@ -40,7 +40,10 @@ export const predictSpecSchema = z.object({
   params: z.object({
     trees: z.number().int().min(1).max(2000).optional(),
     maxDepth: z.number().int().min(1).max(64).optional(),
-    minSamplesLeaf: z.number().int().min(1).optional(),
+    /** Rows per leaf (forest and boosting); 'auto' (the forest's default): chosen by CV within the training rows (supervised/forest-leaf.ts). */
+    minSamplesLeaf: z.union([z.number().int().min(1), z.literal('auto')]).optional(),
+    /** Forest: features tried per split: sqrt (default, as scikit-learn), all, a count ≥ 1 or a fraction in (0, 1). */
+    maxFeatures: z.union([z.enum(['sqrt', 'all']), z.number().gt(0)]).optional(),
     learningRate: z.number().gt(0).max(1).optional(),
     c: z.number().gt(0).optional(),
     alpha: z.number().min(0).optional(),

@@ -6,7 +6,8 @@
  * regression; forest and gbt serve both tasks.
  */
 import type { Matrix } from '../matrix.ts';
-import { predictForest, trainForest, type ForestModel, type ForestOptions, type Task } from './forest.ts';
+import { predictForest, type ForestModel, type ForestOptions, type Task } from './forest.ts';
+import { trainForestAuto } from './forest-leaf.ts';
 import { predictGbt, trainGbt, type GbtModel, type GbtOptions } from './gbt.ts';
 import { predictLogistic, trainLogistic, type LogisticModel, type LogisticOptions } from './logistic.ts';
 import { predictRidge, trainRidge, type RidgeModel, type RidgeOptions } from './ridge.ts';
@@ -15,8 +16,12 @@ export type { Task } from './forest.ts';
 export type SupervisedModel = LogisticModel | RidgeModel | ForestModel | GbtModel;
 export type ModelKind = SupervisedModel['kind'];
 
-/** Every kind's options, task excluded; each trainer reads only its own. */
-export type TrainParams = LogisticOptions & RidgeOptions & Omit<ForestOptions, 'task'> & Omit<GbtOptions, 'task'>;
+/**
+ * Every kind's options, task excluded; each trainer reads only its own. minSamplesLeaf 'auto' is
+ * the forest's leaf size chosen by cross-validation (forest-leaf.ts); boosting ignores 'auto'.
+ */
+export type TrainParams = LogisticOptions & RidgeOptions & Omit<ForestOptions, 'task' | 'minSamplesLeaf'> & Omit<GbtOptions, 'task' | 'minSamplesLeaf'>
+  & { minSamplesLeaf?: number | 'auto' };
 
 export function predict(model: SupervisedModel, x: Matrix): Float64Array {
   switch (model.kind) {
@@ -45,9 +50,11 @@ export function trainModel(kind: ModelKind, task: Task, x: Matrix, y: Float64Arr
       if (task !== 'regression') throw new RangeError('ridge is for regression; use logistic for classification');
       return trainRidge(x, y, params);
     case 'forest':
-      return trainForest(x, y, { ...params, task });
-    case 'gbt':
-      return trainGbt(x, y, { ...params, task });
+      return trainForestAuto(x, y, { ...params, task });
+    case 'gbt': {
+      const { minSamplesLeaf, ...rest } = params;
+      return trainGbt(x, y, { ...rest, task, ...(typeof minSamplesLeaf === 'number' ? { minSamplesLeaf } : {}) });
+    }
   }
 }
 
