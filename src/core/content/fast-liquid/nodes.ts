@@ -1,8 +1,12 @@
-import { BoundedForTag, loopTooLong } from '../bounded-for.ts';
+import { BoundedForTag, loopTooLong, newForloop } from '../bounded-for.ts';
 import {
   AssignTag, BreakTag, CommentTag, ContinueTag, ForTag, IfTag, InlineCommentTag, Output, RawTag, RenderTag, UnlessTag,
   isFalsy as liquidIsFalsy, isTruthy as liquidIsTruthy, toValueSync, type Context, type Hash, type Liquid, type Template, type Token, type Value,
 } from 'liquidjs';
+import { DocTag, NestedCommentTag } from '../liquid/tag-doc.ts';
+import { ShopifyIfTag } from '../liquid/tag-if.ts';
+import { ShopifyRenderTag } from '../liquid/tag-render.ts';
+import { hasBlankBlocks, isBlankBlock } from '../liquid/whitespace-blank.ts';
 import { compileToken, compileValue, Unsupported } from './expression.ts';
 import {
   createScope, forloopDropClass, htmlTemplateClass, isFalsy, stringify, tick, toEnumerable, toValueY, wrapError,
@@ -14,7 +18,9 @@ import {
  * `runBlock` is liquidjs' `Render.renderTemplates`: a limit check on entry and before each
  * template, errors escaping a template wrapped in a RenderError for it (unless already a
  * LiquidError), and a stop after any template that set `break`/`continue`. Tags reproduce the
- * `render()` of liquidjs' If, Unless, For, Assign, Comment, Raw, Break, Continue and Render tags.
+ * `render()` of liquidjs' If, Unless, For, Assign, Comment, Raw, Break, Continue and Render tags,
+ * and our doc/comment (liquid/tag-doc.ts); a blank block (liquid/whitespace-blank.ts) runs with its
+ * output dropped, as liquidjs renders it once registerShopifyTags has installed that rule.
  */
 type NodeFn = (ctx: Context, st: RenderState) => string;
 export interface CNode { text: string | null; fn: NodeFn | null; tpl: Template }
@@ -58,6 +64,14 @@ interface Shapes {
 }
 
 function compileNode(tpl: Template, cs: CompileScope): CNode {
+  const node = compileNodeOutput(tpl, cs);
+  if (!hasBlankBlocks(cs.liquid) || !isBlankBlock(tpl)) return node;
+  // Liquid's blank-block rule (liquid/whitespace-blank.ts): run it, drop its output.
+  const run = node.fn!;
+  return { text: null, fn: (ctx, st) => { run(ctx, st); return ''; }, tpl };
+}
+
+function compileNodeOutput(tpl: Template, cs: CompileScope): CNode {
   const C = (tpl as object).constructor;
   const tag = (fn: NodeFn): CNode => ({ text: null, fn, tpl });
   if (C === htmlTemplateClass()) return { text: (tpl as unknown as Shapes['html']).str, fn: null, tpl };
@@ -65,7 +79,7 @@ function compileNode(tpl: Template, cs: CompileScope): CNode {
     const v = compileValue((tpl as unknown as Shapes['output']).value, cs.liquid);
     return tag((ctx) => stringify(toValueY(v(ctx))));
   }
-  if (C === IfTag) {
+  if (C === IfTag || C === ShopifyIfTag) {
     const t = tpl as unknown as Shapes['if'];
     const conds = t.branches.map((b) => compileValue(b.value, cs.liquid));
     const bodies = t.branches.map((b) => compileTemplates(b.templates, cs));
@@ -104,14 +118,14 @@ function compileNode(tpl: Template, cs: CompileScope): CNode {
       return '';
     });
   }
-  if (C === CommentTag || C === InlineCommentTag) return tag(() => '');
+  if (C === CommentTag || C === InlineCommentTag || C === NestedCommentTag || C === DocTag) return tag(() => '');
   if (C === RawTag) {
     const text = (tpl as unknown as Shapes['raw']).tokens.map((t) => t.getText()).join('');
     return tag(() => text);
   }
   if (C === BreakTag) return tag((ctx) => { ctx.breakCalled = true; return ''; });
   if (C === ContinueTag) return tag((ctx) => { ctx.continueCalled = true; return ''; });
-  if (C === RenderTag) return tag(compileRender(tpl as unknown as Shapes['render'], cs));
+  if (C === RenderTag || C === ShopifyRenderTag) return tag(compileRender(tpl as unknown as Shapes['render'], cs));
   throw new Unsupported(`template ${(tpl as { name?: string }).name ?? C?.name}`);
 }
 
@@ -146,7 +160,9 @@ function compileFor(t: Shapes['for'], cs: CompileScope, bounded: boolean): NodeF
       offset = h['offset'];
     }
     ctx.setRegister(continueKey, ((offset as number) || 0) + items.length);
-    const scope = createScope({ forloop: new ForloopDrop(items.length, collectionText, variable) });
+    // Our `for` (bounded-for.ts) adds forloop.parentloop; liquidjs' own does not.
+    const forloop = bounded ? newForloop(ctx, items.length, collectionText, variable) : new ForloopDrop(items.length, collectionText, variable);
+    const scope = createScope({ forloop });
     ctx.push(scope);
     let s = '';
     for (let i = 0; i < items.length; i++) {
