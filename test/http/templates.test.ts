@@ -296,6 +296,14 @@ describe.each(dialects)('templates API on $name', ({ url }) => {
     expect((await preview(hb.id, 'ana')).subject).toBe('Yo Ana');
     expect((await preview(hb.id, 'nobody')).html).toBe('<p>Hi you</p>');
 
+    // Mustache sections over a list, with a partial that is one of the store's liquid blocks.
+    await ok('PUT', '/v1/templates/blocks/greet', { kind: 'liquid', body: '[{{ name }}]' });
+    await ingest([{ type: 'identify', userId: 'kids', traits: { kids: [{ name: 'Ada' }, { name: 'Bo' }] } }]);
+    const mu = await ok('POST', '/v1/templates/import', { from: 'handlebars', name: 'mu', kind: 'transactional', source: '{{#profile.kids}}{{> greet}}{{/profile.kids}}{{^profile.kids}}none{{/profile.kids}}' }, 201);
+    expect(mu.issues).toEqual([]);
+    expect((await preview(mu.id, 'kids')).html).toBe('[Ada][Bo]');
+    expect((await preview(mu.id, 'ana')).html).toBe('none');
+
     // What cannot be converted is kept as text and reported with its position.
     const helper = await ok('POST', '/v1/templates/import', { from: 'handlebars', name: 'hb2', kind: 'transactional', source: 'A\n  {{formatDate profile.birthday "Y"}}' }, 201);
     expect(helper.issues).toHaveLength(1);

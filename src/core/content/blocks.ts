@@ -14,6 +14,7 @@ import { TailorError } from '../errors.ts';
 export interface BlockSource { name: string; kind: 'mjml' | 'liquid'; body: string }
 
 const RENDER = /\{%-?\s*render\s+(['"])([^'"]+)\1([\s\S]*?)-?%\}/g;
+const MU_PARTIAL = /\{%-?\s*mu_partial\s+(['"])([^'"]+)\1/g;
 const MAX_DEPTH = 5;
 
 export interface Expanded { mjml: string; tags: Map<string, string>; used: Set<string> }
@@ -36,7 +37,11 @@ export function expandBlocks(mjml: string, blocks: ReadonlyMap<string, BlockSour
       tags.set(id, `{% render '${id}'${rest.trimEnd()} %}`);
       return `<mj-raw><!--tailor:${id}--></mj-raw>${expand(b.body, depth + 1, [...path, name])}<mj-raw><!--/tailor:${id}--></mj-raw>`;
     });
-  return { mjml: expand(mjml, 0, []), tags, used };
+  const mjmlOut = expand(mjml, 0, []);
+  // Imported Mustache partials (`{% mu_partial "name" %}`, importers/mustache-liquid.ts) name
+  // liquid blocks too. A missing one renders empty, as Mustache's do, so it is not an error here.
+  for (const m of mjmlOut.matchAll(MU_PARTIAL)) if (blocks.get(m[2]!)?.kind === 'liquid') used.add(m[2]!);
+  return { mjml: mjmlOut, tags, used };
 }
 
 /** Cuts each expanded block's compiled HTML into a partial; returns the HTML and the partials. */
