@@ -129,3 +129,28 @@ describe('render and include bindings, forloop.parentloop', () => {
     ['no parentloop at the top', '{% for i in (1..1) %}[{{ forloop.parentloop }}]{% endfor %}', '[]'],
   ]);
 });
+
+describe('inline snippets', () => {
+  table([
+    // Ruby reference, tags/snippet.rb: the tag outputs nothing and assigns a snippet; `render name` renders it.
+    ['defining outputs nothing', 'a{% snippet s %}b{% endsnippet %}c', 'ac'],
+    ['render a snippet twice', '{% snippet s %}<{{ v }}>{% endsnippet %}{% render s, v: 1 %}{% render s, v: 2 %}', '<1><2>'],
+    // Ruby reference: the snippet renders in an isolated scope, as a partial does (render.rb).
+    ['isolated scope', "{% assign z = 1 %}{% snippet s %}[{{ z }}]{% assign w = 2 %}{% endsnippet %}{% render s %}{{ w }}", '[]'],
+    ['the last definition wins', '{% snippet s %}1{% endsnippet %}{% snippet s %}2{% endsnippet %}{% render s %}', '2'],
+    // Ruby reference, snippet.rb: the name is one identifier.
+    ['quoted name is an error', "{% snippet 's' %}x{% endsnippet %}", fails],
+    ['junk after the name is an error', '{% snippet s t %}x{% endsnippet %}', fails],
+  ]);
+});
+
+describe('cycle', () => {
+  table([
+    // Ruby reference, tags/cycle.rb: an unnamed cycle is keyed by its values.
+    ['unnamed', "{% cycle 'a', 'b' %}{% cycle 'a', 'b' %}{% cycle 'a', 'b' %}", 'aba'],
+    ['different values, different cycles', "{% cycle 1, 2, 3 %}{% cycle 1, 2 %}{% cycle 1, 2, 3 %}", '112'],
+    // Ruby reference, cycle.rb: a named cycle is keyed by the name's value alone.
+    ['named, different values share the position', "{% cycle 'g': 1, 2, 3 %}{% cycle 'g': 7, 8, 9 %}{% cycle 'g': 1, 2, 3 %}", '183'],
+    ['position past the last value prints nothing', "{% cycle 'g': 1, 2 %}{% cycle 'g': 1, 2, 3 %}{% cycle 'g': 1 %}", '12'],
+  ]);
+});

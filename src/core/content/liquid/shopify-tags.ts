@@ -1,10 +1,12 @@
 import type { Liquid } from 'liquidjs';
 import { ShopifyCaseTag } from './tag-case.ts';
+import { ShopifyCycleTag } from './tag-cycle.ts';
 import { DocTag, NestedCommentTag } from './tag-doc.ts';
 import { ShopifyIfTag } from './tag-if.ts';
 import { IfchangedTag } from './tag-ifchanged.ts';
 import { registerRawTokenizer } from './tag-raw-tokenizer.ts';
 import { ShopifyIncludeTag, ShopifyRenderTag } from './tag-render.ts';
+import { SnippetTag } from './tag-snippet.ts';
 import { ShopifyTablerowTag } from './tag-tablerow.ts';
 import { registerBlankBlocks } from './whitespace-blank.ts';
 
@@ -20,4 +22,6 @@ export function registerShopifyTags(liquid: Liquid): void {
   liquid.registerTag('tablerow', ShopifyTablerowTag);
   liquid.registerTag('render', ShopifyRenderTag);
   liquid.registerTag('include', ShopifyIncludeTag);
+  liquid.registerTag('snippet', SnippetTag);
+  liquid.registerTag('cycle', ShopifyCycleTag);
 }

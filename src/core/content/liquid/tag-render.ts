@@ -1,3 +1,4 @@
+import { SnippetDrop } from './tag-snippet.ts';
 import {
   Hash, IncludeTag, RenderTag, Tokenizer, evalToken,
   type Context, type Emitter, type Liquid, type Parser, type TagToken, type Template, type TopLevelToken, type ValueToken,
@@ -21,7 +22,27 @@ export class ShopifyRenderTag extends RenderTag {
     const self = this as unknown as { file: unknown; forBinding?: { alias?: string } };
     if (self.forBinding && !self.forBinding.alias && typeof self.file === 'string') self.forBinding.alias = self.file;
   }
+
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  override *render(ctx: Context, emitter: Emitter): Generator<unknown, void, any> {
+    const self = this as unknown as { file: unknown; hash: Hash };
+    // `{% render name %}` where `name` holds an inline snippet (tag-snippet.ts).
+    if (isVariableToken(self.file)) {
+      const value = yield evalToken(self.file, ctx);
+      if (value instanceof SnippetDrop) {
+        const child = ctx.spawn();
+        Object.assign(child.bottom(), yield self.hash.render(ctx));
+        yield this.liquid.renderer.renderTemplates(value.templates, child, emitter);
+        return;
+      }
+    }
+    yield* super.render(ctx, emitter);
+  }
 }
+
+const isVariableToken = (file: unknown): file is ValueToken =>
+  typeof file === 'object' && file !== null && !Array.isArray(file) && typeof (file as { getText?: unknown }).getText === 'function'
+  && /^[A-Za-z_][\w-]*$/.test((file as ValueToken).getText());
 
 interface Binding { mode: 'with' | 'for'; value: ValueToken; alias: string | undefined }
 
