@@ -1,5 +1,6 @@
 import { FEATURES } from '../features/catalog.ts';
 import type { CompiledTemplate } from './compile.ts';
+import { strictCheckFields } from './liquid/strict-check.ts';
 import { URL_ATTRIBUTES, unsafeScheme, urlsIn } from './safe-urls.ts';
 
 /**
@@ -16,7 +17,9 @@ import { URL_ATTRIBUTES, unsafeScheme, urlsIn } from './safe-urls.ts';
  * - `image-alt`: an image without alt text (screen readers, and clients that block images);
  * - `gmail-clipping`: HTML over 102 KB, which Gmail cuts off behind "[Message clipped]";
  * - `no-unsubscribe`: a marketing template without `unsubscribe_url`;
- * - `mjml`: MJML's own validation messages.
+ * - `mjml`: MJML's own validation messages;
+ * - `liquid`: what the strict template check (liquid/strict-check.ts) finds in the fields as the
+ *   author wrote them, when they are given: each problem would fail or misrender at send time.
  */
 export interface LintIssue { rule: string; severity: 'error' | 'warning'; message: string }
 
@@ -34,8 +37,14 @@ export function traitReferences(c: CompiledTemplate): string[] {
   return [...keys].sort();
 }
 
-export function lintTemplate(kind: 'marketing' | 'transactional', c: CompiledTemplate, coverage: ReadonlyMap<string, number>): LintIssue[] {
+/** A version's fields as written (subject, preheader, body) and the blocks available to it as partials. */
+export interface LiquidSources { fields: Readonly<Record<string, string>>; partials: Readonly<Record<string, string>> }
+
+export function lintTemplate(kind: 'marketing' | 'transactional', c: CompiledTemplate, coverage: ReadonlyMap<string, number>, liquid?: LiquidSources): LintIssue[] {
   const issues: LintIssue[] = c.warnings.map((w) => ({ rule: 'mjml', severity: 'warning' as const, message: w }));
+  if (liquid) {
+    for (const { field, problem } of strictCheckFields(liquid.fields, liquid.partials)) issues.push({ rule: 'liquid', severity: 'error', message: `${field}: ${problem.message}` });
+  }
   const all = sources(c);
   for (const key of traitReferences(c)) {
     const share = coverage.get(key) ?? 0;

@@ -6,6 +6,7 @@ import type { ImportIssue } from './importers/import-result.ts';
 import { importMailchimp } from './importers/mailchimp.ts';
 import { lintTemplate, traitReferences, type LintIssue } from './lint.ts';
 import { createLiquid } from './liquid-env.ts';
+import { strictCheckFields } from './liquid/strict-check.ts';
 import type { BlockRecord, TemplateRecord, TemplateStore, TemplateVersion } from './ports.ts';
 import { prepareTemplate, type PreparedTemplate, type RenderResult } from './render.ts';
 
@@ -95,6 +96,10 @@ export class TemplateService {
   /** Creates or replaces a block, then gives every template that uses it a new version. */
   async setBlock(input: unknown): Promise<{ block: BlockRecord; recompiled: string[] }> {
     const b = parseBlockInput(input);
+    const partialNames = new Map((await this.d.store.blocks()).map((x) => [x.name, x.body]));
+    partialNames.set(b.name, b.body);
+    const problem = strictCheckFields({ body: b.body }, Object.fromEntries(partialNames))[0];
+    if (problem) throw new TailorError('validation_failed', `body: Liquid: ${problem.problem.message}`, 'body');
     const block: BlockRecord = { name: b.name, kind: b.kind, body: b.body, description: b.description ?? null, updatedAt: this.d.now() };
     const users = await this.usersOf(b.name);
     // Compile every dependent against the new block before saving anything: a block that breaks
@@ -103,7 +108,7 @@ export class TemplateService {
     blocks.set(block.name, block);
     const next: { template: TemplateRecord; version: TemplateVersion }[] = [];
     for (const u of users) {
-      const version = await this.compileVersion(u.template.id, u.template.version + 1, u.version, blocks);
+      const version = await this.compileVersion(u.template.id, u.template.version + 1, u.version, blocks, false);
       next.push({ template: { ...u.template, version: version.version, updatedAt: block.updatedAt }, version });
     }
     await this.d.store.saveBlock(block);
@@ -140,7 +145,9 @@ export class TemplateService {
   async lint(idOrName: string, version?: number): Promise<{ template: string; version: number; issues: LintIssue[] }> {
     const { template, version: v } = await this.get(idOrName, version);
     const coverage = await this.d.store.traitCoverage(traitReferences(v.compiled));
-    return { template: template.name, version: v.version, issues: lintTemplate(template.kind, v.compiled, coverage) };
+    const partials = Object.fromEntries((await this.d.store.blocks()).map((b) => [b.name, b.body]));
+    const liquid = { fields: { subject: v.subject, preheader: v.preheader, body: v.body }, partials };
+    return { template: template.name, version: v.version, issues: lintTemplate(template.kind, v.compiled, coverage, liquid) };
   }
 
   /**
@@ -180,14 +187,28 @@ export class TemplateService {
     return (await this.listCurrent()).filter((u) => u.version.compiled.blocks.includes(block));
   }
 
-  private async compileVersion(templateId: string, version: number, src: TemplateSource | TemplateInput, blocks?: Map<string, BlockRecord>): Promise<TemplateVersion> {
+  private async compileVersion(templateId: string, version: number, src: TemplateSource | TemplateInput, blocks?: Map<string, BlockRecord>, strict = true): Promise<TemplateVersion> {
     const available = blocks ?? new Map((await this.d.store.blocks()).map((b) => [b.name, b]));
     // A version must render: a Liquid syntax error is the author's 400, named by field and by the
     // line of what they wrote (not of the compiled HTML), rather than every recipient's failure.
-    const check = createLiquid(false, Object.fromEntries([...available.values()].map((b) => [b.name, b.body])));
-    for (const field of ['subject', 'preheader', 'body'] as const) {
+    // With `strict` (a version the author saves), also what would fail or misrender when sent
+    // (strict-check.ts: unknown filters, arity, identifiers, operators, missing partials); a
+    // version made because a block changed is checked only for parsing, so templates saved before
+    // the strict check keep working.
+    const partials = Object.fromEntries([...available.values()].map((b) => [b.name, b.body]));
+    const fields = { subject: src.subject, preheader: src.preheader, body: src.body };
+    if (strict) {
+      const problems = strictCheckFields(fields, partials);
+      if (problems.length > 0) {
+        const { field, problem } = problems[0]!;
+        const more = problems.length > 1 ? ` (and ${problems.length - 1} more)` : '';
+        throw new TailorError('validation_failed', `${field}: Liquid: ${problem.message}${more}`, field);
+      }
+    }
+    const check = createLiquid(false, partials);
+    for (const [field, text] of Object.entries(fields)) {
       try {
-        check.parse(src[field]);
+        check.parse(text);
       } catch (e) {
         throw new TailorError('validation_failed', `${field}: Liquid: ${(e as Error).message.split('\n')[0]}`, field);
       }

@@ -210,8 +210,12 @@ export class MarkupParser {
     } while (this.consumeId('and') || this.consumeId('or'));
   }
 
-  /** Attributes such as `limit: 3, offset: 1` or a hash of named arguments; commas optional between them. */
-  attributes(allowed?: readonly string[]): Map<string, { kind: ArgKind; value: Literal }> {
+  /**
+   * Attributes such as `limit: 3, offset: 1` or a hash of named arguments; commas optional between
+   * them. With `filters`, a value may have filters (liquidjs applies them to `render` arguments,
+   * and Tailor's templates use that: `{% render 'label', v: name | escape %}`).
+   */
+  attributes(allowed?: readonly string[], filters = false): Map<string, { kind: ArgKind; value: Literal }> {
     const out = new Map<string, { kind: ArgKind; value: Literal }>();
     while (this.look('comma') || this.look('id')) {
       // A trailing comma is accepted (Golden Liquid, for: "some comma separated arguments").
@@ -219,7 +223,12 @@ export class MarkupParser {
       const key = this.consume('id', 'an attribute name');
       if (allowed && !allowed.includes(key.text)) throw new MarkupError(`unknown attribute "${key.text}" (expected ${allowed.join(', ')})`, key.at);
       this.consume('colon', `":" after ${key.text}`);
-      out.set(key.text, this.literal());
+      if (filters) {
+        this.filtered();
+        out.set(key.text, { kind: 'value', value: undefined });
+      } else {
+        out.set(key.text, this.literal());
+      }
     }
     return out;
   }

@@ -44,6 +44,7 @@ const INVALID: [source: string, why: string][] = [
   ['{{ "hello" | truncate: "ten" }}', 'Ruby truncate: Utils.to_integer("ten") raises "invalid integer"'],
   ['{{ 5 | base64_decode }}', 'Ruby: Base64.strict_decode64("5") raises ArgumentError ("invalid base64")'],
   ['{{ "hi" | append: }}', 'Ruby strict parser: ":" must be followed by an argument'],
+  ["{% render 'footer', v: name | upcase: 1 %}", 'Ruby: upcase takes no argument, in a render argument as anywhere'],
 ];
 
 /** Templates that look odd but are valid Liquid: the check must not refuse them. */
@@ -61,6 +62,7 @@ const VALID: [source: string, why: string][] = [
   ['{% for i in items offset: continue %}{% endfor %}', 'Shopify docs, for: offset: continue'],
   ["{% cycle 'g': 'a', 'b' %}{% increment f-oo %}", 'Shopify docs, cycle groups; Golden Liquid, increment with a hyphen'],
   ["{% render 'footer', name: 'x' %}{% render 'footer' for items as item %}{% include 'footer' with a %}", 'Shopify docs, render with arguments, for/with'],
+  ["{% render 'footer', v: name | escape, w: 2 %}", 'liquidjs applies filters to render arguments; Tailor templates rely on it (test/content/escape-once)'],
   ['{% include some_var %}', 'Ruby include: a variable name is resolved at render time'],
   ['{% liquid\n  assign x = 1\n  if x > 0\n    echo x | plus: 2\n  endif\n%}', 'Shopify docs, liquid tag'],
   ['{{ "%d" | date: "%Y" }}{{ "a" | slice: -1 }}{{ x | truncate: "5" }}', 'Ruby Utils.to_integer accepts integer strings'],

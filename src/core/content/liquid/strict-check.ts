@@ -170,7 +170,7 @@ function checkTag(name: string, args: string, token: TokenLike, w: Walk): void {
           p.expression();
           if (p.consumeId('as')) p.consume('id', 'a name after "as"');
         }
-        p.attributes();
+        p.attributes(undefined, true);
       });
       return;
     default:
