@@ -151,6 +151,19 @@ function main(): void {
   for (const [k, g] of [...groups].sort(([a], [b]) => a.localeCompare(b))) {
     console.log(`${k.padEnd(width)}  ${String(g.total).padStart(5)}  ${String(g.tailor).padStart(7)}  ${String(g.plain).padStart(8)}`);
   }
+  const tops = new Map<string, { total: number; tailor: number; plain: number }>();
+  for (const [k, g] of groups) {
+    const top = k.includes('/') ? k.slice(0, k.indexOf('/')) : '(top level)';
+    const t = tops.get(top) ?? { total: 0, tailor: 0, plain: 0 };
+    t.total += g.total; t.tailor += g.tailor; t.plain += g.plain;
+    tops.set(top, t);
+  }
+  if (tops.size > 1) {
+    console.log('');
+    for (const [k, t] of [...tops].sort(([a], [b]) => a.localeCompare(b))) {
+      console.log(`${k.padEnd(width)}  ${String(t.total).padStart(5)}  ${String(t.tailor).padStart(7)}  ${String(t.plain).padStart(8)}`);
+    }
+  }
   console.log(`${'TOTAL'.padEnd(width)}  ${String(cases.length).padStart(5)}  ${String(tailorPass).padStart(7)}  ${String(plainPass).padStart(8)}`);
   console.log(`\nOverall passed: Tailor ${cell(tailorPass, cases.length)}, plain liquidjs ${cell(plainPass, cases.length)}`);
   console.log(`\nInvalid cases: ${inv.total}`);

@@ -164,7 +164,7 @@ function checkTag(name: string, args: string, token: TokenLike, w: Walk): void {
         // A name that is not a string literal is a variable (include's dynamic name; render's snippet).
         if (file === null) p.expression();
         else if (!w.partials.has(file)) {
-          throw new MarkupError(`${name}: there is no partial or block named '${file}'`, 0);
+          throw new MarkupError(`there is no partial or block named '${file}'`, 0);
         }
         if (p.consumeId('with') || p.consumeId('for')) {
           p.expression();
