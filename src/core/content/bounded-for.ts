@@ -10,13 +10,29 @@ import { createScope, forloopDropClass, toEnumerable } from './fast-liquid/runti
  * And `forloop.parentloop`, which liquidjs lacks: the `forloop` of the enclosing `for` (nothing at
  * the top level, nor for the loop of `{% render … for %}`), as Shopify Liquid documents it
  * (https://shopify.dev/docs/api/liquid/objects/forloop#forloop-parentloop). So the render is
- * liquidjs' ForTag.render with the bound and that one property added.
+ * liquidjs' ForTag.render with the bound, that property and Ruby's reading of limit/offset.
  */
 export const MAX_LOOP_ITEMS = 10_000;
 
 export function loopTooLong(items: number): Error | null {
   return items > MAX_LOOP_ITEMS ? new Error(`loop limit exceeded: ${items} items, at most ${MAX_LOOP_ITEMS} per loop`) : null;
 }
+
+/**
+ * `limit`/`offset` as Ruby Liquid's For reads them (`Utils.to_integer`): nil means none, an integer
+ * or a string of one is taken, anything else ('foo', 2.5, an array) fails with "invalid integer".
+ * liquidjs would slice with whatever JavaScript makes of it.
+ */
+export function forInteger(v: unknown): number | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (typeof v === 'number' && Number.isInteger(v)) return v;
+  if (typeof v === 'string' && /^\s*[+-]?\d+\s*$/.test(v)) return parseInt(v, 10);
+  throw new Error('invalid integer');
+}
+
+/** `offset: continue` (Ruby: where the last loop over the same variable and collection stopped, else 0). */
+export const offsetContinues = (hash: Hash): boolean => hash.hash['offset']?.getText() === 'continue';
+export const continuedOffset = (v: unknown): number => (typeof v === 'number' ? v : 0);
 
 /** Forloop drops made by a `for` tag (not by `render … for`): the only ones a parentloop can be. */
 const forTagLoops = new WeakSet<object>();
@@ -58,10 +74,12 @@ export class BoundedForTag extends ForTag {
     const hash = (yield t.hash.render(ctx)) as Record<string, unknown>;
     ctx.pop();
     // MODIFIERS order, as liquidjs applies them (orderedFilterParameters is off).
-    if (hash['offset'] !== undefined) items = items.slice(hash['offset'] as number);
-    if (hash['limit'] !== undefined) items = items.slice(0, hash['limit'] as number);
+    const offset = offsetContinues(t.hash) ? continuedOffset(hash['offset']) : forInteger(hash['offset']);
+    const limit = forInteger(hash['limit']);
+    if (offset !== undefined) items = items.slice(offset);
+    if (limit !== undefined) items = items.slice(0, limit);
     if (hash['reversed'] !== undefined) items = [...items].reverse();
-    ctx.setRegister(continueKey, ((hash['offset'] as number) || 0) + items.length);
+    ctx.setRegister(continueKey, (offset || 0) + items.length);
     const scope = createScope({ forloop: newForloop(ctx, items.length, collectionText, t.variable) });
     ctx.push(scope);
     for (const item of items) {

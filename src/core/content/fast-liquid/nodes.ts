@@ -1,4 +1,4 @@
-import { BoundedForTag, loopTooLong, newForloop } from '../bounded-for.ts';
+import { BoundedForTag, continuedOffset, forInteger, loopTooLong, newForloop, offsetContinues } from '../bounded-for.ts';
 import {
   AssignTag, BreakTag, CommentTag, ContinueTag, ForTag, IfTag, InlineCommentTag, Output, RawTag, RenderTag, UnlessTag,
   isFalsy as liquidIsFalsy, isTruthy as liquidIsTruthy, toValueSync, type Context, type Hash, type Liquid, type Template, type Token, type Value,
@@ -142,6 +142,7 @@ function compileFor(t: Shapes['for'], cs: CompileScope, bounded: boolean): NodeF
   const body = compileTemplates(t.templates, cs);
   const otherwise = compileTemplates(t.elseTemplates, cs);
   const continueKey = 'continue-' + variable + '-' + collectionText;
+  const continues = offsetContinues(t.hash);
   return (ctx, st) => {
     let items = toEnumerable(collection(ctx));
     const tooLong = bounded ? loopTooLong(items.length) : null;
@@ -153,11 +154,14 @@ function compileFor(t: Shapes['for'], cs: CompileScope, bounded: boolean): NodeF
       const h: Record<string, unknown> = {};
       for (const [k, ev] of hash) h[k] = ev ? ev(ctx) : true;
       ctx.pop();
-      // MODIFIERS order, as liquidjs applies them (orderedFilterParameters is off).
-      if (h['offset'] !== undefined) items = items.slice(h['offset'] as number);
-      if (h['limit'] !== undefined) items = items.slice(0, h['limit'] as number);
+      // MODIFIERS order, as liquidjs applies them (orderedFilterParameters is off); our `for`
+      // (bounded-for.ts) reads limit/offset as Ruby Liquid does.
+      const off = !bounded ? h['offset'] : continues ? continuedOffset(h['offset']) : forInteger(h['offset']);
+      const lim = bounded ? forInteger(h['limit']) : h['limit'];
+      if (off !== undefined) items = items.slice(off as number);
+      if (lim !== undefined) items = items.slice(0, lim as number);
       if (h['reversed'] !== undefined) items = [...items].reverse();
-      offset = h['offset'];
+      offset = off;
     }
     ctx.setRegister(continueKey, ((offset as number) || 0) + items.length);
     // Our `for` (bounded-for.ts) adds forloop.parentloop; liquidjs' own does not.

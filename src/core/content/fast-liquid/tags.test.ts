@@ -40,6 +40,8 @@ const compiled = [
   'a{% comment %} {% comment %} x {% endcomment %} {% endcomment %}b',
   '{% render "block", show: show, title: title %}|{% render "quiet", x: x %}|',
   'x {%- raw -%} {{ y }} {%- endraw -%} z',
+  "{% for i in list offset: '1' limit: '1' %}{{ i }}{% endfor %}|{% for i in list limit: nope %}{{ i }}{% endfor %}",
+  '{% for i in list limit: 1 %}{{ i }}{% endfor %}{% for i in list offset: continue %}{{ i }}{% endfor %}{% for j in list offset: continue %}{{ j }}{% endfor %}',
 ];
 
 const declined = [
@@ -70,6 +72,16 @@ describe('fast-liquid: Shopify tag and whitespace behaviour, differential', () =
   it.each(declined)('declines, so liquidjs renders: %s', (source) => {
     expect(both(true, source).fast).toBeNull();
   });
+
+  it.each(['{% for i in list limit: list %}{{ i }}{% endfor %}', "{% for i in list offset: 'x' %}{% endfor %}", '{% for i in list limit: 1.5 %}{% endfor %}'])(
+    'fails limit/offset that are not integers with the same error on both paths: %s', (source) => {
+      const engine = createLiquid(false, PARTIALS);
+      const parsed: Template[] = engine.parse(source);
+      const fast = compileFast(engine, parsed)!;
+      // Ruby reference, Utils.to_integer: "invalid integer".
+      expect(() => engine.renderSync(parsed, {}, { globals: DATA })).toThrow(/invalid integer/);
+      expect(() => fast.render({}, DATA, LIMITS)).toThrow(/invalid integer/);
+    });
 
   it('applies the blank rule the same way on both paths (spot values from the Ruby reference rule)', () => {
     // Ruby reference implementation, BlockBody#render_to_output_buffer: a blank block renders into a throwaway buffer.

@@ -126,6 +126,11 @@ describe('render and include bindings, forloop.parentloop', () => {
     ['include for an array', "{% include 'card' for xs %}", '<a><b>', { xs: ['a', 'b'] }, partials],
     // Shopify Liquid docs, objects/forloop#forloop-parentloop.
     ['parentloop', '{% for i in (1..2) %}{% for j in (1..2) %}{{ forloop.parentloop.index }}{{ forloop.index }} {% endfor %}{% endfor %}', '11 12 21 22 '],
+    // Ruby reference, tags/for.rb + Utils.to_integer: limit/offset nil means none, integer strings count, other values fail.
+    ['limit and offset as integer strings', "{% for i in (1..5) offset: '1' limit: '2' %}{{ i }}{% endfor %}", '23'],
+    ['undefined limit means no limit', '{% for i in (1..3) limit: nope %}{{ i }}{% endfor %}', '123'],
+    ['array limit is an error', '{% for i in (1..3) limit: xs %}{{ i }}{% endfor %}', fails, { xs: [1] }],
+    ['offset: continue with no earlier loop starts at 0', '{% for i in (1..3) offset: continue %}{{ i }}{% endfor %}', '123'],
     ['no parentloop at the top', '{% for i in (1..1) %}[{{ forloop.parentloop }}]{% endfor %}', '[]'],
   ]);
 });
