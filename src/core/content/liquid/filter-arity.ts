@@ -41,17 +41,15 @@ export function arityError(name: string, n: number, sig: FilterSignature): Liqui
 
 /** A handler for a filter written for JavaScript numbers: integral floats reach it as numbers. */
 export function plainNumbers(handler: Handler): Handler {
-  return function (this: FilterThis): unknown {
-    // eslint-disable-next-line prefer-rest-params
-    const args = arguments as unknown as unknown[];
-    let plain: unknown[] | undefined;
-    for (let i = 0; i < args.length; i++) {
-      if (args[i] instanceof LiquidFloat) {
-        plain ??= Array.from(args);
-        plain[i] = (args[i] as LiquidFloat).value;
-      }
+  return function (this: FilterThis, v?: unknown, a?: unknown, b?: unknown): unknown {
+    const n = arguments.length;
+    // The common calls (input and up to two arguments, no float among them) go straight through.
+    if (n <= 3 && !(v instanceof LiquidFloat) && !(a instanceof LiquidFloat) && !(b instanceof LiquidFloat)) {
+      return n === 1 ? handler.call(this, v) : n === 2 ? handler.call(this, v, a) : handler.call(this, v, a, b);
     }
-    return handler.apply(this, plain ?? args);
+    // eslint-disable-next-line prefer-rest-params
+    const args = Array.from(arguments as unknown as unknown[], (x) => (x instanceof LiquidFloat ? x.value : x));
+    return handler.apply(this, args);
   };
 }
 
