@@ -87,14 +87,22 @@ class Generator {
     this.out += liquidLiteral(this.source.slice(start, end));
   }
 
+  /** Block bodies entered: the top-level program is depth 0. */
+  private depth = -1;
+
   program(program: Program | undefined): void {
+    this.depth++;
     for (const node of program?.body ?? []) this.statement(node);
+    this.depth--;
   }
 
   private statement(node: Statement): void {
     switch (node.type) {
       case 'content':
-        this.out += liquidLiteral(node.value);
+        // Liquid renders a block whose body is only whitespace as nothing (Shopify's blank-block
+        // rule, liquid/whitespace-blank.ts); Handlebars and Mustache print it. Whitespace inside
+        // a block goes through a non-empty `raw`, which is never blank.
+        this.out += this.depth > 0 && /^\s+$/.test(node.value) ? `{% raw %}${node.value}{% endraw %}` : liquidLiteral(node.value);
         return;
       case 'comment':
         return;
