@@ -3,8 +3,10 @@ import { MAX_LOOP_ITEMS, registerBoundedFor } from './bounded-for.ts';
 import { registerFilters } from './filters.ts';
 import { htmlOutputEscape, registerEscaping } from './html-escape.ts';
 import { registerCompatFilters } from './importers/compat-filters.ts';
+import { registerMustache } from './importers/mustache-liquid.ts';
 import { registerShopifyFilters } from './liquid/shopify-filters.ts';
 import { registerShopifyTags } from './liquid/shopify-tags.ts';
+import { printValue } from './liquid/value-inspect.ts';
 
 /**
  * The two Liquid environments every template is rendered with (liquidjs, Shopify-compatible):
@@ -26,7 +28,7 @@ export function createLiquid(escape: boolean, partials: Record<string, string> =
     templates: partials,
     relativeReference: false,
     dynamicPartials: true,
-    ...(escape ? { outputEscape: htmlOutputEscape } : {}),
+    outputEscape: escape ? htmlOutputEscape : printValue,
     ownPropertyOnly: true,
     strictFilters: true,
     cache: true,
@@ -39,6 +41,7 @@ export function createLiquid(escape: boolean, partials: Record<string, string> =
   registerShopifyFilters(liquid);
   registerFilters(liquid);
   registerCompatFilters(liquid);
+  registerMustache(liquid, partials);
   // Last: it replaces built-in filters (and hb_escape in plain text).
   registerEscaping(liquid, escape);
   return liquid;
