@@ -1,35 +1,18 @@
 import fc from 'fast-check';
-import type { Liquid, Template } from 'liquidjs';
 import { describe, expect, it } from 'vitest';
 import { BLOCKS, TEMPLATE, recipient } from '../../../../bench/lib/render-fixture.ts';
 import { compileTemplate } from '../compile.ts';
 import { compileFast } from './index.ts';
+import { attempt, renderBoth } from './differential.test-helper.ts';
 import { createLiquid, RENDER_LIMITS } from '../liquid-env.ts';
 
+const LIMITS = { renderLimit: RENDER_LIMITS.renderLimit };
 /**
  * Differential tests: the compiled fast path (src/core/content/fast-liquid) against liquidjs
  * itself, on both engine configurations of liquid-env.ts (escaping and not). Same output byte
  * for byte, or both throw the same error.
  */
-const LIMITS = { renderLimit: RENDER_LIMITS.renderLimit };
-
-type Outcome = { ok: true; out: string } | { ok: false; name: string; message: string };
-const attempt = (f: () => string): Outcome => {
-  try {
-    return { ok: true, out: f() };
-  } catch (e) {
-    const err = e as Error;
-    return { ok: false, name: err.name, message: err.message };
-  }
-};
-
-function both(engine: Liquid, source: string, globals: Record<string, unknown>, scope: Record<string, unknown> = {}) {
-  const parsed: Template[] = engine.parse(source);
-  const fast = compileFast(engine, parsed);
-  const slow = attempt(() => engine.renderSync(parsed, scope, { globals }) as string);
-  const quick = fast ? attempt(() => fast.render(scope, globals, LIMITS)) : null;
-  return { fast, slow, quick };
-}
+const both = renderBoth;
 
 // ---- random templates from the supported grammar ------------------------------------------
 

@@ -1,7 +1,6 @@
-import type { Liquid, Template } from 'liquidjs';
 import { describe, expect, it } from 'vitest';
-import { compileFast } from './index.ts';
-import { createLiquid, RENDER_LIMITS } from '../liquid-env.ts';
+import { renderBoth } from './differential.test-helper.ts';
+import { createLiquid } from '../liquid-env.ts';
 
 /**
  * Differential cases for Liquid's values and filters as Shopify defines them (liquid/): float
@@ -9,24 +8,7 @@ import { createLiquid, RENDER_LIMITS } from '../liquid-env.ts';
  * the Liquid 5 array filters. The compiled fast path must give liquidjs' output byte for byte,
  * or the same error, on both engines (escaping and not); the common constructs must stay on it.
  */
-const LIMITS = { renderLimit: RENDER_LIMITS.renderLimit };
-type Outcome = { ok: true; out: string } | { ok: false; name: string; message: string };
-const attempt = (f: () => string): Outcome => {
-  try {
-    return { ok: true, out: f() };
-  } catch (e) {
-    const err = e as Error;
-    return { ok: false, name: err.name, message: err.message };
-  }
-};
-
-function both(engine: Liquid, source: string, globals: Record<string, unknown>) {
-  const parsed: Template[] = engine.parse(source);
-  const fast = compileFast(engine, parsed);
-  const slow = attempt(() => engine.renderSync(parsed, {}, { globals }) as string);
-  const quick = fast ? attempt(() => fast.render({}, globals, LIMITS)) : null;
-  return { fast, slow, quick };
-}
+const both = renderBoth;
 
 const data = {
   n: 9, f: 2.5, s: '10.1', h: { a: 1, b: 'x<', c: null, d: [1, { e: 2 }] }, none: {},
