@@ -16,6 +16,7 @@ const INVALID: [source: string, why: string][] = [
   ['{{ "hi" | append }}', 'Ruby: append(input, string) takes one argument: "wrong number of arguments (given 1, expected 2)"'],
   ['{{ "hi" | append: "a", "b" }}', 'Ruby: append takes exactly one argument'],
   ['{{ "hi" | upcase: 1 }}', 'Ruby: upcase(input) takes no argument'],
+  ['{{ "hi" | upcase: a: 1 }}', 'Ruby passes keyword arguments as one hash argument: upcase(input, {a: 1}) raises ArgumentError'],
   ['{{ -foo }}', 'Ruby lexer: "-" not followed by a digit is not a token an expression can start with'],
   ["{% assign -foo = 'x' %}", 'Ruby assign: the target is not a variable name (Golden Liquid, identifiers: "leading hyphen")'],
   ["{% assign foo? = 'x' %}", 'Golden Liquid, identifiers: "trailing question mark assign" is invalid'],

@@ -222,15 +222,16 @@ function checkFilter(f: FilterUse, token: TokenLike, w: Walk): void {
   const at = `filter "${f.name}"`;
   if (!(f.name in w.env.liquid.filters)) { report(w, token, `${at}: unknown filter`); return; }
   const sig = (w.env.filterSignature ?? defaultSignature)(f.name);
-  const n = f.positional.length;
+  // As at render (filter-arity.ts): keyword arguments to a filter that takes none count as one more positional one, as Ruby passes them as a hash.
+  const n = f.positional.length + (f.keywords.length && sig && !sig.keywords ? 1 : 0);
   if (sig) {
     if (n < sig.min) { report(w, token, `${at} needs ${arity(sig)}, got ${n}`); return; }
     if (n > sig.max) { report(w, token, `${at} takes ${arity(sig)}, got ${n}`); return; }
   }
   for (const i of INTEGER_ARGS[f.name] ?? []) {
-    if (i < n && !integerLike(f.positional[i]!, f.literals[i])) report(w, token, `${at}: argument ${i + 1} must be an integer, got ${show(f.literals[i])}`);
+    if (i < f.positional.length && !integerLike(f.positional[i]!, f.literals[i])) report(w, token, `${at}: argument ${i + 1} must be an integer, got ${show(f.literals[i])}`);
   }
-  if (DIVIDES.has(f.name) && n === 1 && f.literals[0] !== undefined && toNumber(f.literals[0]) === 0) {
+  if (DIVIDES.has(f.name) && f.positional.length === 1 && f.literals[0] !== undefined && toNumber(f.literals[0]) === 0) {
     report(w, token, `${at}: division by zero (${show(f.literals[0])} is 0 as a number)`);
   }
   // Ruby's Base64.strict_decode64 / urlsafe_decode64 raise for a literal that is not base64.
