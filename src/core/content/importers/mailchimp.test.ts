@@ -74,6 +74,11 @@ describe('importMailchimp: conditional blocks', () => {
     expect(await render(src, { profile: {} })).toBe('Hi there');
   });
   // https://mandrill.zendesk.com/hc/en-us/articles/360039278713-About-Dynamic-and-Conditional-Merge-Tags: "When using a condition like *|IF:MERGE=x|*, and no value for MERGE is provided, the condition will evaluate as false."
+  it('keeps the whitespace inside a conditional, as Mailchimp prints the block as written', async () => {
+    // Mailchimp replaces only the tags; Liquid's blank-block rule would drop a whitespace-only body.
+    expect(await render('a*|IF:FNAME|*\n  \n*|ELSE:|* *|END:IF|*b')).toBe('a\n  \nb');
+    expect(await render('a*|IF:FNAME|*\n*|ELSE:|* \t*|END:IF|*b', { profile: {} })).toBe('a \tb');
+  });
   it('IF:FIELD=x is false when no value is provided', async () => {
     expect(await render('*|IF:PLAN=pro|*P*|ELSE:|*N*|END:IF|*', { profile: {} })).toBe('N');
   });

@@ -171,11 +171,20 @@ class MailchimpImporter {
     return new TailorError('validation_failed', `Mailchimp template is broken at ${describeAt(this.source, offset)}: ${what}`);
   }
 
+  /**
+   * Text between merge tags. Liquid renders a block whose body is only whitespace as nothing
+   * (Shopify's blank-block rule); Mailchimp prints it, so whitespace inside a conditional goes
+   * through a non-empty `raw`, which is never blank.
+   */
+  private text(t: string): void {
+    this.out += this.stack.length && /^\s+$/.test(t) ? `{% raw %}${t}{% endraw %}` : liquidLiteral(t);
+  }
+
   run(): string {
     let pos = 0;
     for (const m of this.source.matchAll(TAG)) {
       const start = m.index;
-      this.out += liquidLiteral(this.source.slice(pos, start));
+      this.text(this.source.slice(pos, start));
       this.tag(m[1] ?? '', start, m[0]);
       pos = start + m[0].length;
     }
